@@ -1,0 +1,244 @@
+//! The MRZ data checks: every check digit and every data rule, as findings.
+//!
+//! Check ids: `mrz.check_digit.<digit>` for each check digit the format has,
+//! `mrz.<rule>` for each data rule ([`crate::mrz::Rule::check_id`]),
+//! `mrz.repair` when characters were changed to read the MRZ, and `mrz.doubt`
+//! for positions whose reading could not be confirmed.
+
+use crate::mrz::repair::{Doubt, Repair, RepairBasis};
+use crate::mrz::{CheckStatus, DateError, FieldId, Mrz, Outcome, Rule, Span, Validation, Violation};
+use crate::report::{Evidence, Finding, Status, TextSpan};
+
+fn text_span(s: Span) -> TextSpan {
+    TextSpan { line: usize::from(s.line) + 1, column: usize::from(s.start) + 1, length: usize::from(s.len) }
+}
+
+fn describe_date_error(e: DateError) -> String {
+    match e {
+        DateError::Malformed => "is not a YYMMDD date".into(),
+        DateError::UnknownYear => "has an unknown year".into(),
+        DateError::Month(m) => format!("has month {m:02}, which does not exist"),
+        DateError::Day { month, day } => format!("has day {day:02} in month {month:02}, which does not exist"),
+        DateError::DayWithoutMonth => "gives a day without a month".into(),
+    }
+}
+
+/// Findings for every check digit and data rule of a parsed MRZ.
+pub fn findings(mrz: &Mrz<'_>, validation: &Validation) -> Vec<Finding> {
+    let mut out = Vec::with_capacity(16);
+    for c in mrz.check_digits() {
+        let id = format!("mrz.check_digit.{}", c.id.name());
+        let what = c.id.name().replace('_', " ");
+        let ev = Evidence::at(text_span(c.span));
+        out.push(match c.status {
+            CheckStatus::Verified => {
+                let digit = mrz.slice(c.span);
+                Finding::new(
+                    id,
+                    Status::Pass,
+                    1.0,
+                    ev.measured(digit).expected(digit),
+                    format!("{what} check digit verified"),
+                )
+            }
+            CheckStatus::NotPrinted => Finding::new(
+                id,
+                Status::Pass,
+                1.0,
+                ev.measured("<"),
+                format!("{what} check digit not printed, as allowed for an empty field"),
+            ),
+            CheckStatus::Refuted { found, expected } => Finding::new(
+                id,
+                Status::Fail,
+                0.0,
+                ev.measured(char::from(found)).expected(char::from(expected)),
+                format!(
+                    "{what} check digit refuted: printed {:?}, the data it covers gives {}",
+                    char::from(found),
+                    char::from(expected)
+                ),
+            ),
+        });
+    }
+    for (rule, outcome) in validation.outcomes() {
+        if let Some(f) = rule_finding(mrz, validation, rule, outcome) {
+            out.push(f);
+        }
+    }
+    out
+}
+
+fn rule_finding(mrz: &Mrz<'_>, v: &Validation, rule: Rule, outcome: Outcome) -> Option<Finding> {
+    let field = match (rule, mrz.format()) {
+        (Rule::Name, crate::mrz::Format::FraId) => Some(FieldId::Surname),
+        _ => rule.field(),
+    };
+    let span = field.and_then(|f| mrz.span(f));
+    let raw = span.map(|s| mrz.slice(s)).unwrap_or("");
+    let mut ev = span.map(|s| Evidence::at(text_span(s))).unwrap_or_default();
+    let id = rule.check_id();
+    let label = match rule {
+        Rule::DocumentCode => "document code",
+        Rule::IssuingState => "issuing state",
+        Rule::Nationality => "nationality",
+        Rule::DocumentNumber => "document number",
+        Rule::BirthDate => "date of birth",
+        Rule::ExpiryDate => "date of expiry",
+        Rule::Sex => "sex",
+        Rule::Name => "name",
+        Rule::DateOrder => "dates",
+        Rule::Expiry => "validity",
+    };
+    let (status, score, message) = match outcome {
+        Outcome::NotApplicable => return None,
+        Outcome::Pass => {
+            let message = match rule {
+                Rule::BirthDate => format!(
+                    "date of birth {} is a real date",
+                    v.birth_date().map(|d| d.to_string()).unwrap_or_default()
+                ),
+                Rule::ExpiryDate => format!(
+                    "date of expiry {} is a real date",
+                    v.expiry_date().map(|d| d.to_string()).unwrap_or_default()
+                ),
+                Rule::Expiry => format!(
+                    "not expired on {} (expires {})",
+                    v.reference(),
+                    v.expiry_date().map(|d| d.to_string()).unwrap_or_default()
+                ),
+                Rule::DateOrder => "birth precedes expiry and issue".into(),
+                Rule::IssuingState | Rule::Nationality => format!("{label} {raw:?} is a known code"),
+                _ => format!("{label} conforms"),
+            };
+            ev = ev.measured(raw.to_owned());
+            (Status::Pass, 1.0, message)
+        }
+        Outcome::Warn(violation) | Outcome::Fail(violation) => {
+            let status = if matches!(outcome, Outcome::Warn(_)) { Status::Warn } else { Status::Fail };
+            let message = match violation {
+                Violation::DocumentCode => {
+                    ev = ev.measured(raw.to_owned()).expected(match mrz.format() {
+                        crate::mrz::Format::Td3 => "P followed by a letter or <",
+                        crate::mrz::Format::MrvA | crate::mrz::Format::MrvB => "V followed by a letter or <",
+                        crate::mrz::Format::FraId => "ID",
+                        _ => "I, A or C followed by a letter or < (not V)",
+                    });
+                    format!("document code {raw:?} does not suit a {} document", mrz.format())
+                }
+                Violation::UnknownCountry => {
+                    ev = ev.measured(raw.to_owned()).expected("ISO 3166-1 alpha-3 or a Doc 9303 code");
+                    format!("{label} {raw:?} is not a known state or organisation code")
+                }
+                Violation::Character { line, column, found } => {
+                    ev = Evidence::at(TextSpan {
+                        line: usize::from(line) + 1,
+                        column: usize::from(column) + 1,
+                        length: 1,
+                    })
+                    .measured(char::from(found));
+                    format!(
+                        "{label} holds {:?} at line {}, column {}, which it may not",
+                        char::from(found),
+                        line + 1,
+                        column + 1
+                    )
+                }
+                Violation::AfterFiller { line, column } => {
+                    ev = Evidence::at(TextSpan {
+                        line: usize::from(line) + 1,
+                        column: usize::from(column) + 1,
+                        length: 1,
+                    })
+                    .measured(raw.to_owned());
+                    format!(
+                        "{label} has characters after its filler padding (line {}, column {})",
+                        line + 1,
+                        column + 1
+                    )
+                }
+                Violation::Empty => format!("{label} is empty"),
+                Violation::Date(e) => {
+                    ev = ev.measured(raw.to_owned()).expected("YYMMDD");
+                    format!("{label} {raw:?} {}", describe_date_error(e))
+                }
+                Violation::BirthAfterExpiry { birth, expiry } => {
+                    ev = ev.measured(birth.to_string()).expected(format!("before {expiry}"));
+                    format!("born {birth}, after the document expires ({expiry})")
+                }
+                Violation::BirthAfterIssue { birth, issue } => {
+                    ev = ev.measured(birth.to_string()).expected(format!("before {issue}"));
+                    format!("born {birth}, after the document was issued ({issue})")
+                }
+                Violation::Expired { expiry, reference } => {
+                    ev = ev.measured(expiry.to_string()).expected(format!("on or after {reference}"));
+                    format!("expired on {expiry} (checked on {reference})")
+                }
+            };
+            (status, 0.0, message)
+        }
+    };
+    Some(Finding::new(id, status, score, ev, message))
+}
+
+/// Findings for repairs and doubts.
+pub fn repair_findings(repairs: &[Repair], doubts: &[Doubt]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if !repairs.is_empty() {
+        let unconfirmed: Vec<&Repair> =
+            repairs.iter().filter(|r| matches!(r.basis, RepairBasis::Alphabet | RepairBasis::CountryTable)).collect();
+        let list = |rs: &mut dyn Iterator<Item = &Repair>| {
+            rs.map(|r| format!("{:?}→{:?} at {}:{} ({})", r.from, r.to, r.line, r.column, r.field))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let first = repairs.first().map(|r| TextSpan { line: r.line, column: r.column, length: 1 });
+        let ev = Evidence { text: first, ..Evidence::default() }.measured(repairs.len() as f64);
+        if unconfirmed.is_empty() {
+            out.push(Finding::new(
+                "mrz.repair",
+                Status::Pass,
+                1.0,
+                ev,
+                format!(
+                    "{} character(s) repaired, each confirmed by a check digit: {}",
+                    repairs.len(),
+                    list(&mut repairs.iter())
+                ),
+            ));
+        } else {
+            out.push(Finding::new(
+                "mrz.repair",
+                Status::Warn,
+                0.5,
+                ev,
+                format!(
+                    "{} character(s) repaired without a check digit to confirm them: {}; compare with the printed document",
+                    unconfirmed.len(),
+                    list(&mut unconfirmed.iter().copied())
+                ),
+            ));
+        }
+    }
+    for d in doubts {
+        let alts: String = d.alternatives.iter().collect();
+        out.push(Finding::new(
+            "mrz.doubt",
+            Status::Warn,
+            0.5,
+            Evidence::at(TextSpan { line: d.line, column: d.column, length: 1 })
+                .measured(d.read)
+                .expected(alts.clone()),
+            format!(
+                "{} at line {}, column {}: read {:?}{}; {}",
+                d.field,
+                d.line,
+                d.column,
+                d.read,
+                if alts.is_empty() { String::new() } else { format!(", could be {alts:?}") },
+                d.reason
+            ),
+        ));
+    }
+    out
+}

@@ -1,0 +1,38 @@
+//! The MRZ text layer: parse, validate, repair and generate machine readable
+//! zones per ICAO Doc 9303 (TD1, TD2, TD3, MRV-A, MRV-B) and the registered
+//! national variants.
+//!
+//! - [`parse`] reads text into a borrowed [`Mrz`]: fields are views of the input,
+//!   check digits are computed on the spot, nothing is allocated.
+//! - [`Mrz::validate`] judges the data rules (dates, sex, country codes, document
+//!   code, fillers) against a reference date, also without allocating.
+//! - [`repair`] fixes OCR confusions where the field's alphabet and the check
+//!   digits confirm them, and reports every change and every doubt.
+//! - [`generate`] builds a valid MRZ from field values, transliterating names.
+//! - [`Mrz::to_data`] gives an owned copy for storage.
+
+mod checksum;
+mod country;
+mod data;
+mod date;
+mod generate;
+mod layout;
+mod parse;
+pub mod repair;
+#[cfg(feature = "serde")]
+mod serde_impls;
+mod translit;
+mod validate;
+pub mod variants;
+
+pub use checksum::{blind_class, char_value, check_digit, check_digit_parts, is_mrz_char};
+pub use country::{CountryKind, country_kind, is_known_country, known_countries};
+pub use data::MrzData;
+pub use date::{Date, DateError, DateRole, MrzDate, PartialDate};
+pub use generate::{DocumentFields, GenerateError, generate};
+pub use layout::{CheckId, FieldId, Format, Span};
+pub use parse::{CheckDigit, CheckStatus, DocumentNumber, Mrz, Name, ParseError, Sex, parse, parse_lines};
+pub use repair::repair;
+pub use translit::{transliterate, transliterate_name};
+pub use validate::{Outcome, Rule, Validation, Violation};
+pub use variants::{Variant, VariantSet};

@@ -1,0 +1,722 @@
+//! Text to [`Mrz`]: line splitting, format detection, field views, check digits.
+//!
+//! Parsing borrows from the input: a [`Mrz`] holds `&str` views of its lines and
+//! computes every field and check digit from the layout tables without
+//! allocating. Whatever surrounds the MRZ (leading and trailing whitespace, CR/LF,
+//! blank lines) is tolerated; the MRZ characters themselves are never changed: a
+//! lowercase letter or a space inside a line is an error with its position.
+
+use std::fmt;
+
+use super::Date;
+use super::checksum::{accumulate, is_mrz_char};
+use super::date::{DateError, DateRole, MrzDate, PartialDate};
+use super::layout::{CheckId, FieldId, Format, Span};
+use super::variants::{self, VariantSet};
+
+/// Why a text is not an MRZ. Positions are 1-based, within the document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// No line with any character.
+    #[error("no MRZ text")]
+    Empty,
+    /// Not 2 or 3 lines.
+    #[error("{found} lines: an MRZ has 2 or 3")]
+    LineCount {
+        /// Lines found.
+        found: usize,
+    },
+    /// A line whose length fits no format, or differs from line 1.
+    #[error("line {line} has {found} characters, expected {expected}")]
+    LineLength {
+        /// The line, from 1.
+        line: usize,
+        /// Its length in characters.
+        found: usize,
+        /// The length expected.
+        expected: usize,
+    },
+    /// Lines of a length and number no format has.
+    #[error("{lines} lines of {width} characters match no MRZ format")]
+    Shape {
+        /// Number of lines.
+        lines: usize,
+        /// Characters per line.
+        width: usize,
+    },
+    /// A character outside `A`-`Z`, `0`-`9`, `<`.
+    #[error("line {line}, column {column}: {found:?} is not an MRZ character{hint}")]
+    IllegalCharacter {
+        /// The line, from 1.
+        line: usize,
+        /// The column, from 1 (in characters).
+        column: usize,
+        /// The character found.
+        found: char,
+        /// A hint for common cases (lowercase, space).
+        hint: &'static str,
+    },
+}
+
+impl ParseError {
+    /// The 1-based line and column the error points at, when it points at one.
+    pub fn position(&self) -> Option<(usize, usize)> {
+        match *self {
+            ParseError::IllegalCharacter { line, column, .. } => Some((line, column)),
+            ParseError::LineLength { line, .. } => Some((line, 1)),
+            _ => None,
+        }
+    }
+}
+
+/// The status of one check digit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckStatus {
+    /// The printed digit equals the computed one.
+    Verified,
+    /// The printed character is not the computed digit.
+    Refuted {
+        /// The character printed (may be a letter or `<` in a damaged MRZ).
+        found: u8,
+        /// The digit computed from the covered data, `0`-`9`.
+        expected: u8,
+    },
+    /// A filler stands where the standard, or a registered variant, allows the
+    /// digit to be left out.
+    NotPrinted,
+}
+
+impl CheckStatus {
+    /// The report name: `verified`, `refuted`, `not_printed`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            CheckStatus::Verified => "verified",
+            CheckStatus::Refuted { .. } => "refuted",
+            CheckStatus::NotPrinted => "not_printed",
+        }
+    }
+
+    /// Whether the digit is refuted.
+    pub const fn is_refuted(self) -> bool {
+        matches!(self, CheckStatus::Refuted { .. })
+    }
+}
+
+/// One check digit of a parsed MRZ: which one, where it stands, its status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CheckDigit {
+    /// Which check digit.
+    pub id: CheckId,
+    /// Where the digit stands.
+    pub span: Span,
+    /// What it says about the data it covers.
+    pub status: CheckStatus,
+}
+
+/// Where the document number lies: the principal part, and for long numbers the
+/// continuation in the optional data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NumberSpans {
+    head: Span,
+    tail: Option<Span>,
+    digit: Span,
+}
+
+/// A parsed MRZ, borrowing its text.
+///
+/// Every field is a view into the input; nothing is allocated. Parse with
+/// [`parse`]; judge the field rules with [`Mrz::validate`]; keep an owned copy
+/// with [`Mrz::to_data`].
+///
+/// # Examples
+///
+/// ```
+/// use mrtd_verify::mrz::{self, CheckId, CheckStatus, Format};
+/// let text = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n\
+///             L898902C36UTO7408122F1204159ZE184226B<<<<<10";
+/// let m = mrz::parse(text)?;
+/// assert_eq!(m.format(), Format::Td3);
+/// assert_eq!(m.document_number().to_string(), "L898902C3");
+/// assert_eq!(m.name().surname(), "ERIKSSON");
+/// assert_eq!(m.name().given_names(), "ANNA MARIA");
+/// assert_eq!(m.check(CheckId::Composite).unwrap().status, CheckStatus::Verified);
+/// # Ok::<(), mrz::ParseError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mrz<'a> {
+    format: Format,
+    lines: [&'a str; 3],
+    number: NumberSpans,
+    checks: [Option<CheckDigit>; 5],
+    variants: VariantSet,
+}
+
+/// Splits text into its non-blank lines, trimmed, without allocating. Returns the
+/// lines and how many there were (at most 3 are kept; the count says if more).
+fn split_lines(text: &str) -> ([&str; 3], usize) {
+    let mut out = [""; 3];
+    let mut n = 0;
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(slot) = out.get_mut(n) {
+            *slot = line;
+        }
+        n += 1;
+    }
+    (out, n)
+}
+
+/// Checks that every byte of a line is an MRZ character.
+fn check_charset(line: &str, index: usize) -> Result<(), ParseError> {
+    match line.bytes().position(|b| !is_mrz_char(b)) {
+        None => Ok(()),
+        Some(pos) => {
+            let column = line.get(..pos).map_or(pos, |p| p.chars().count()) + 1;
+            let found = line.get(pos..).and_then(|r| r.chars().next()).unwrap_or('\u{FFFD}');
+            let hint = if found.is_ascii_lowercase() {
+                " (lowercase: an MRZ is upper case)"
+            } else if found.is_whitespace() {
+                " (whitespace inside a line)"
+            } else {
+                ""
+            };
+            Err(ParseError::IllegalCharacter { line: index + 1, column, found, hint })
+        }
+    }
+}
+
+/// Decides the format from the shape of the lines and their first characters.
+fn detect(lines: &[&str; 3], count: usize) -> Result<(Format, Option<usize>), ParseError> {
+    let first = lines[0];
+    let width = first.len();
+    for (i, line) in lines.iter().enumerate().take(count).skip(1) {
+        if line.len() != width {
+            return Err(ParseError::LineLength { line: i + 1, found: line.chars().count(), expected: width });
+        }
+    }
+    if let Some((index, format)) = variants::detect_layout(first, count, width) {
+        return Ok((format, Some(index)));
+    }
+    let visa = first.starts_with('V');
+    let format = match (count, width, visa) {
+        (3, 30, _) => Format::Td1,
+        (2, 44, false) => Format::Td3,
+        (2, 44, true) => Format::MrvA,
+        (2, 36, false) => Format::Td2,
+        (2, 36, true) => Format::MrvB,
+        (2 | 3, w, _) if ![30, 36, 44].contains(&w) => {
+            let expected = if count == 3 {
+                30
+            } else if w < 40 {
+                36
+            } else {
+                44
+            };
+            return Err(ParseError::LineLength { line: 1, found: first.chars().count(), expected });
+        }
+        (lines, width, _) => return Err(ParseError::Shape { lines, width }),
+    };
+    Ok((format, None))
+}
+
+/// Parses MRZ text: 2 or 3 lines, detected as one of the [`Format`]s.
+///
+/// # Errors
+///
+/// [`ParseError`] when the text has the wrong number or length of lines, or a
+/// character outside the MRZ set. Field rule violations (a bad date, an unknown
+/// country) are not errors: see [`Mrz::validate`].
+///
+/// # Examples
+///
+/// ```
+/// use mrtd_verify::mrz::{self, Format, ParseError};
+/// let td1 = "I<UTOD231458907<<<<<<<<<<<<<<<\n\
+///            7408122F1204159UTO<<<<<<<<<<<6\n\
+///            ERIKSSON<<ANNA<MARIA<<<<<<<<<<\n";
+/// assert_eq!(mrz::parse(td1)?.format(), Format::Td1);
+/// assert!(matches!(mrz::parse("p<uto"), Err(ParseError::IllegalCharacter { .. })));
+/// # Ok::<(), ParseError>(())
+/// ```
+pub fn parse(text: &str) -> Result<Mrz<'_>, ParseError> {
+    let (lines, count) = split_lines(text);
+    if count == 0 {
+        return Err(ParseError::Empty);
+    }
+    for (i, line) in lines.iter().enumerate().take(count) {
+        check_charset(line, i)?;
+    }
+    if !(2..=3).contains(&count) {
+        return Err(ParseError::LineCount { found: count });
+    }
+    let (format, layout_variant) = detect(&lines, count)?;
+    Ok(Mrz::build(format, lines, layout_variant))
+}
+
+/// Parses lines already separated (each without line terminator).
+///
+/// # Errors
+///
+/// As [`parse`].
+///
+/// # Examples
+///
+/// ```
+/// let m = mrtd_verify::mrz::parse_lines(&[
+///     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+///     "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+/// ])?;
+/// assert!(m.check_digits().all(|c| !c.status.is_refuted()));
+/// # Ok::<(), mrtd_verify::mrz::ParseError>(())
+/// ```
+pub fn parse_lines<'a>(lines: &[&'a str]) -> Result<Mrz<'a>, ParseError> {
+    let mut arr = [""; 3];
+    let mut count = 0;
+    for line in lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+        if let Some(slot) = arr.get_mut(count) {
+            *slot = line;
+        }
+        count += 1;
+    }
+    if count == 0 {
+        return Err(ParseError::Empty);
+    }
+    for (i, line) in arr.iter().enumerate().take(count) {
+        check_charset(line, i)?;
+    }
+    if !(2..=3).contains(&count) {
+        return Err(ParseError::LineCount { found: count });
+    }
+    let (format, layout_variant) = detect(&arr, count)?;
+    Ok(Mrz::build(format, arr, layout_variant))
+}
+
+impl<'a> Mrz<'a> {
+    /// Builds the views and check digits of text whose shape matches `format`.
+    fn build(format: Format, lines: [&'a str; 3], layout_variant: Option<usize>) -> Mrz<'a> {
+        let layout = format.layout();
+        let mut variants = VariantSet::default();
+        if let Some(i) = layout_variant {
+            variants.insert(i);
+        }
+        let get = |s: Span| lines.get(usize::from(s.line)).and_then(|l| l.get(s.range())).unwrap_or("");
+        let issuer = layout.span(FieldId::IssuingState).map_or("", get);
+
+        // Document number: plain, or long (continued in the optional data).
+        let head = layout.span(FieldId::DocumentNumber).unwrap_or(Span::new(0, 0, 0));
+        let plain_digit = layout.check(CheckId::DocumentNumber).map_or(head, |c| c.digit);
+        let mut number = NumberSpans { head, tail: None, digit: plain_digit };
+        if get(plain_digit) == "<"
+            && let (Some(rule), Some(opt)) = (variants::long_number(format, issuer), layout.span(FieldId::OptionalData))
+        {
+            let text = get(opt);
+            let run = text.bytes().position(|b| b == b'<').unwrap_or(text.len());
+            // At least one continued character and the check digit.
+            if run >= 2 && get(head).bytes().all(|b| b != b'<') {
+                // run <= opt.len <= 255, so the narrowing holds.
+                let run = u8::try_from(run).unwrap_or(opt.len);
+                number.tail = Some(Span::new(opt.line, opt.start, run - 1));
+                number.digit = Span::new(opt.line, opt.start + run - 1, 1);
+                variants.insert(rule);
+            }
+        }
+
+        let mut checks = [None; 5];
+        for def in layout.checks {
+            let (digit_span, covered): (Span, &[Option<Span>]) = if def.id == CheckId::DocumentNumber {
+                (number.digit, &[Some(number.head), number.tail])
+            } else {
+                (def.digit, &[])
+            };
+            let spans = covered.iter().flatten().chain(if covered.is_empty() { def.covers } else { &[] });
+            let (mut sum, mut phase) = (0, 0);
+            let mut all_fillers = true;
+            for &s in spans {
+                let text = get(s).as_bytes();
+                all_fillers &= text.iter().all(|&b| b == b'<');
+                (sum, phase) = accumulate(text, sum, phase);
+            }
+            let found = get(digit_span).bytes().next().unwrap_or(b'<');
+            // `sum % 10` is below 10.
+            let expected = b'0' + (sum % 10) as u8;
+            let status = if found == expected {
+                CheckStatus::Verified
+            } else if let (b'<', true, Some(i)) = (found, all_fillers, variants::filler_check(format, issuer, def.id)) {
+                variants.insert(i);
+                CheckStatus::NotPrinted
+            } else {
+                CheckStatus::Refuted { found, expected }
+            };
+            if let Some(slot) = checks.get_mut(def.id.index()) {
+                *slot = Some(CheckDigit { id: def.id, span: digit_span, status });
+            }
+        }
+        Mrz { format, lines, number, checks, variants }
+    }
+
+    /// The format.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The lines as read (2 or 3).
+    pub fn lines(&self) -> &[&'a str] {
+        self.lines.get(..self.format.lines()).unwrap_or(&[])
+    }
+
+    /// The registry entries this reading relied on.
+    pub fn variants(&self) -> VariantSet {
+        self.variants
+    }
+
+    /// The text of a span ("" if the span lies outside the lines, which the
+    /// layout tables rule out).
+    pub fn slice(&self, span: Span) -> &'a str {
+        self.lines.get(usize::from(span.line)).and_then(|l| l.get(span.range())).unwrap_or("")
+    }
+
+    /// The raw text of a field, as printed, fillers included; `None` if the
+    /// format has no such field. The document number is its principal part
+    /// only: use [`Mrz::document_number`] for long numbers.
+    pub fn raw(&self, field: FieldId) -> Option<&'a str> {
+        self.format.layout().span(field).map(|s| self.slice(s))
+    }
+
+    /// Where a field stands, if the format has it.
+    pub fn span(&self, field: FieldId) -> Option<Span> {
+        self.format.layout().span(field)
+    }
+
+    /// The document code (`P`, `PO`, `ID`, `V`...), trailing filler removed.
+    pub fn document_code(&self) -> &'a str {
+        self.raw(FieldId::DocumentCode).unwrap_or("").trim_end_matches('<')
+    }
+
+    /// The issuing state or organisation as written (`D<<` for Germany).
+    pub fn issuing_state(&self) -> &'a str {
+        self.raw(FieldId::IssuingState).unwrap_or("")
+    }
+
+    /// The nationality as written; the French ID implies `FRA`, and this
+    /// returns its issuing state.
+    pub fn nationality(&self) -> &'a str {
+        self.raw(FieldId::Nationality).unwrap_or_else(|| self.issuing_state())
+    }
+
+    /// The document number, with the continuation of a long number.
+    pub fn document_number(&self) -> DocumentNumber<'a> {
+        DocumentNumber { head: self.slice(self.number.head), tail: self.number.tail.map_or("", |t| self.slice(t)) }
+    }
+
+    /// Where the document number and its check digit stand.
+    pub fn document_number_spans(&self) -> (Span, Option<Span>, Span) {
+        (self.number.head, self.number.tail, self.number.digit)
+    }
+
+    /// The date of birth as written.
+    ///
+    /// # Errors
+    ///
+    /// [`DateError`] when the field is not a date.
+    pub fn birth_date(&self) -> Result<MrzDate, DateError> {
+        MrzDate::parse(self.raw(FieldId::BirthDate).unwrap_or(""))
+    }
+
+    /// The date of expiry as written, `None` for formats without one (French ID).
+    pub fn expiry_date(&self) -> Option<Result<MrzDate, DateError>> {
+        self.raw(FieldId::ExpiryDate).map(MrzDate::parse)
+    }
+
+    /// The sex field.
+    pub fn sex(&self) -> Sex {
+        Sex::from_byte(self.raw(FieldId::Sex).and_then(|s| s.bytes().next()).unwrap_or(b'?'))
+    }
+
+    /// The name: primary and secondary identifiers.
+    pub fn name(&self) -> Name<'a> {
+        match self.format {
+            Format::FraId => Name {
+                primary: self.raw(FieldId::Surname).unwrap_or(""),
+                secondary: self.raw(FieldId::GivenNames).unwrap_or(""),
+            },
+            _ => Name::split(self.raw(FieldId::Name).unwrap_or("")),
+        }
+    }
+
+    /// The optional data field (without the continuation of a long document
+    /// number), fillers included.
+    pub fn optional_data(&self) -> Option<&'a str> {
+        let raw = self.raw(FieldId::OptionalData)?;
+        Some(match (self.number.tail, self.format) {
+            // The number and its check digit occupy the start of the field.
+            (Some(t), Format::Td1 | Format::Td2) => raw.get(usize::from(t.len) + 1..).unwrap_or(""),
+            _ => raw,
+        })
+    }
+
+    /// The second optional data field (TD1 line 2).
+    pub fn optional_data_2(&self) -> Option<&'a str> {
+        self.raw(FieldId::OptionalData2)
+    }
+
+    /// The status of one check digit, `None` if the format has no such digit.
+    pub fn check(&self, id: CheckId) -> Option<CheckDigit> {
+        self.checks.get(id.index()).copied().flatten()
+    }
+
+    /// Every check digit of the format, in report order.
+    pub fn check_digits(&self) -> impl Iterator<Item = CheckDigit> + '_ {
+        self.checks.iter().flatten().copied()
+    }
+
+    /// Whether every check digit is verified or legitimately not printed.
+    pub fn check_digits_hold(&self) -> bool {
+        self.check_digits().all(|c| !c.status.is_refuted())
+    }
+
+    /// The date of issue, where the format encodes one (French ID: year and month
+    /// in the card number).
+    pub fn issue_date(&self, reference: Date) -> Option<PartialDate> {
+        if self.format != Format::FraId {
+            return None;
+        }
+        let n = self.slice(self.number.head).get(0..4)?;
+        MrzDate::parse(&format_yymm(n)?).ok()?.resolve(reference, DateRole::Issue).ok()
+    }
+}
+
+/// `YYMM` → `YYMM<<` as an MRZ date with unknown day.
+fn format_yymm(s: &str) -> Option<String> {
+    s.bytes().all(|b| b.is_ascii_digit()).then(|| format!("{s}<<"))
+}
+
+/// A document number, with the continuation of a long one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocumentNumber<'a> {
+    head: &'a str,
+    tail: &'a str,
+}
+
+impl<'a> DocumentNumber<'a> {
+    /// The principal part (positions 1-9, or 6-14 on TD1), fillers included.
+    pub fn head(&self) -> &'a str {
+        self.head
+    }
+
+    /// The continuation of a long number, "" for a plain one.
+    pub fn tail(&self) -> &'a str {
+        self.tail
+    }
+
+    /// Whether the number is continued in the optional data.
+    pub fn is_long(&self) -> bool {
+        !self.tail.is_empty()
+    }
+}
+
+impl fmt::Display for DocumentNumber<'_> {
+    /// The number without padding fillers.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.tail.is_empty() {
+            f.write_str(self.head.trim_end_matches('<'))
+        } else {
+            f.write_str(self.head)?;
+            f.write_str(self.tail)
+        }
+    }
+}
+
+/// The sex field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Sex {
+    /// `M`.
+    Male,
+    /// `F`.
+    Female,
+    /// `X`: unspecified.
+    Unspecified,
+    /// `<`: not given.
+    NotGiven,
+    /// Anything else (a rule violation).
+    Invalid(u8),
+}
+
+impl Sex {
+    fn from_byte(b: u8) -> Sex {
+        match b {
+            b'M' => Sex::Male,
+            b'F' => Sex::Female,
+            b'X' => Sex::Unspecified,
+            b'<' => Sex::NotGiven,
+            other => Sex::Invalid(other),
+        }
+    }
+
+    /// The character as printed.
+    pub fn as_char(self) -> char {
+        match self {
+            Sex::Male => 'M',
+            Sex::Female => 'F',
+            Sex::Unspecified => 'X',
+            Sex::NotGiven => '<',
+            Sex::Invalid(b) => char::from(b),
+        }
+    }
+}
+
+/// A name field: the primary identifier (surname) and secondary identifier
+/// (given names), as printed with fillers.
+///
+/// # Examples
+///
+/// ```
+/// use mrtd_verify::mrz::Name;
+/// let n = Name::split("VAN<DER<BERG<<JAN<PIETER<<<<");
+/// assert_eq!(n.surname(), "VAN DER BERG");
+/// assert_eq!(n.given_names(), "JAN PIETER");
+/// assert_eq!(n.given_name_parts().collect::<Vec<_>>(), ["JAN", "PIETER"]);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Name<'a> {
+    primary: &'a str,
+    secondary: &'a str,
+}
+
+impl<'a> Name<'a> {
+    /// Splits a name field at its first `<<`.
+    pub fn split(field: &'a str) -> Name<'a> {
+        match field.find("<<") {
+            Some(i) => Name { primary: field.get(..i).unwrap_or(""), secondary: field.get(i + 2..).unwrap_or("") },
+            None => Name { primary: field, secondary: "" },
+        }
+    }
+
+    /// The primary identifier as printed (no padding).
+    pub fn primary_raw(&self) -> &'a str {
+        self.primary.trim_end_matches('<')
+    }
+
+    /// The secondary identifier as printed (no padding).
+    pub fn secondary_raw(&self) -> &'a str {
+        self.secondary.trim_end_matches('<')
+    }
+
+    /// The components of the primary identifier.
+    pub fn surname_parts(&self) -> impl Iterator<Item = &'a str> {
+        self.primary.split('<').filter(|p| !p.is_empty())
+    }
+
+    /// The components of the secondary identifier.
+    pub fn given_name_parts(&self) -> impl Iterator<Item = &'a str> {
+        self.secondary.split('<').filter(|p| !p.is_empty())
+    }
+
+    /// The surname with components separated by spaces.
+    pub fn surname(&self) -> String {
+        join(self.surname_parts())
+    }
+
+    /// The given names separated by spaces.
+    pub fn given_names(&self) -> String {
+        join(self.given_name_parts())
+    }
+}
+
+fn join<'a>(parts: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for p in parts {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(p);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TD3: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+    const TD1: &str = "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<";
+
+    #[test]
+    fn td3_specimen() {
+        let m = parse(TD3).unwrap();
+        assert_eq!(m.format(), Format::Td3);
+        assert_eq!(m.document_code(), "P");
+        assert_eq!(m.issuing_state(), "UTO");
+        assert_eq!(m.nationality(), "UTO");
+        assert_eq!(m.document_number().to_string(), "L898902C3");
+        assert_eq!(m.sex(), Sex::Female);
+        assert_eq!(m.optional_data(), Some("ZE184226B<<<<<"));
+        assert!(m.check_digits_hold());
+        assert_eq!(m.check_digits().count(), 5);
+        assert!(m.variants().is_empty());
+    }
+
+    #[test]
+    fn td1_specimen() {
+        let m = parse(TD1).unwrap();
+        assert_eq!(m.format(), Format::Td1);
+        assert_eq!(m.document_number().to_string(), "D23145890");
+        assert_eq!(m.check_digits().count(), 4);
+        assert!(m.check_digits_hold());
+        assert_eq!(m.name().surname(), "ERIKSSON");
+    }
+
+    #[test]
+    fn tolerates_surroundings_only() {
+        let messy = format!("\r\n  \n{}\r\n\n\n", TD3.replace('\n', "\r\n\n  "));
+        assert_eq!(parse(&messy).unwrap().lines(), parse(TD3).unwrap().lines());
+        let inner_space = TD3.replacen("ANNA", "AN A", 1);
+        assert!(matches!(
+            parse(&inner_space),
+            Err(ParseError::IllegalCharacter { line: 1, column: 18, found: ' ', .. })
+        ));
+        assert!(matches!(
+            parse(&TD3.to_lowercase()),
+            Err(ParseError::IllegalCharacter { line: 1, column: 1, found: 'p', .. })
+        ));
+    }
+
+    #[test]
+    fn shapes() {
+        assert_eq!(parse(""), Err(ParseError::Empty));
+        assert_eq!(parse(" \n\n "), Err(ParseError::Empty));
+        assert_eq!(parse("P<UTO"), Err(ParseError::LineCount { found: 1 }));
+        let four = format!("{TD1}\nERIKSSON<<ANNA<MARIA<<<<<<<<<<");
+        assert_eq!(parse(&four), Err(ParseError::LineCount { found: 4 }));
+        let short = TD3.replacen("<10", "<1", 1);
+        assert!(matches!(parse(&short), Err(ParseError::LineLength { line: 2, found: 43, expected: 44 })));
+        assert!(matches!(parse("ABC\nDEF"), Err(ParseError::LineLength { line: 1, .. })));
+        let td1_as_two: Vec<&str> = TD1.lines().take(2).collect();
+        assert_eq!(parse_lines(&td1_as_two), Err(ParseError::Shape { lines: 2, width: 30 }));
+        let non_ascii = TD3.replacen('A', "Ä", 1);
+        assert!(matches!(parse(&non_ascii), Err(ParseError::IllegalCharacter { found: 'Ä', .. })));
+    }
+
+    #[test]
+    fn refuted_digit_names_expected() {
+        let bad = TD3.replacen("7408122", "7408123", 1);
+        let m = parse(&bad).unwrap();
+        assert_eq!(m.check(CheckId::BirthDate).unwrap().status, CheckStatus::Refuted { found: b'3', expected: b'2' });
+        // The composite covers the birth check digit too.
+        assert!(m.check(CheckId::Composite).unwrap().status.is_refuted());
+        assert!(!m.check(CheckId::DocumentNumber).unwrap().status.is_refuted());
+    }
+
+    #[test]
+    fn names() {
+        let n = Name::split("ERIKSSON<<ANNA<MARIA<<<<<<<<");
+        assert_eq!(n.primary_raw(), "ERIKSSON");
+        assert_eq!(n.secondary_raw(), "ANNA<MARIA");
+        let only = Name::split("MONONYM<<<<<<");
+        assert_eq!(only.surname(), "MONONYM");
+        assert_eq!(only.given_names(), "");
+        let truncated = Name::split("ABCDEFGHIJ");
+        assert_eq!(truncated.surname(), "ABCDEFGHIJ");
+    }
+}

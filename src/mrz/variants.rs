@@ -1,0 +1,171 @@
+//! The registry of known deviations from the plain Doc 9303 layouts.
+//!
+//! Each entry is data: what it changes, where it applies, and its source. The
+//! parser consults the registry at three points (format detection, the document
+//! number, and check digits written as fillers) instead of carrying per-country
+//! conditions, and every parsed document lists the entries it used, so a report
+//! says when a reading relied on a deviation.
+
+use super::layout::{CheckId, Format};
+
+/// What a registry entry changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rule {
+    /// A national format with a layout of its own, recognised by its first
+    /// characters and its shape.
+    Layout {
+        /// The format this entry introduces.
+        format: Format,
+        /// The characters line 1 starts with.
+        prefix: &'static str,
+    },
+    /// A document number longer than 9 characters: position 10 (TD2) or 15 (TD1)
+    /// holds `<`, and the number continues at the start of the optional data,
+    /// followed by its check digit and a filler. The check digit covers the whole
+    /// number.
+    LongDocumentNumber,
+    /// A check digit may be written as `<` when every character it covers is a
+    /// filler; the digit is then reported as not printed.
+    FillerCheckDigit {
+        /// Which check digit.
+        check: CheckId,
+    },
+}
+
+/// One registry entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Variant {
+    /// Stable identifier, used in reports.
+    pub id: &'static str,
+    /// A one-line description.
+    pub title: &'static str,
+    /// The formats it applies to.
+    pub formats: &'static [Format],
+    /// Issuing states it applies to (MRZ codes); empty for any issuer.
+    pub issuers: &'static [&'static str],
+    /// What it changes.
+    pub rule: Rule,
+    /// Where the rule is documented, and where it was seen.
+    pub source: &'static str,
+}
+
+/// The registry.
+pub const REGISTRY: &[Variant] = &[
+    Variant {
+        id: "ICAO_LONG_DOCUMENT_NUMBER",
+        title: "Document number of more than 9 characters continued in the optional data",
+        formats: &[Format::Td1, Format::Td2],
+        issuers: &[],
+        rule: Rule::LongDocumentNumber,
+        source: "Doc 9303 (8th ed.) Part 5 section 4.2.2 note j (TD1) and Part 6 section 4.2.2 note j \
+                 (TD2). Seen on Belgian, Senegalese (ECOWAS), Dominican and Guatemalan identity \
+                 cards (idpass/smartscanner-mrz-parser #5 and #11, selfxyz/self #1336).",
+    },
+    Variant {
+        id: "ICAO_OPTIONAL_DATA_FILLER_CHECK_DIGIT",
+        title: "Optional-data check digit written as a filler when the optional data is empty",
+        formats: &[Format::Td3],
+        issuers: &[],
+        rule: Rule::FillerCheckDigit { check: CheckId::OptionalData },
+        source: "Doc 9303 (8th ed.) Part 4 section 4.2.2, position 43: zero or filler when positions \
+                 29-42 are all fillers. Seen on German, Austrian and Indian passports \
+                 (Arg0s1080/mrz #3 and #21, asmarques/mrtd #5).",
+    },
+    Variant {
+        id: "FRA_CNI_1988",
+        title: "French national identity card, 1988-2021 model (2 lines of 36, IDFRA)",
+        formats: &[Format::FraId],
+        issuers: &["FRA"],
+        rule: Rule::Layout { format: Format::FraId, prefix: "IDFRA" },
+        source: "French national format (arrete of 1987 on the carte nationale d'identite, model \
+                 issued 1988-2021): line 1 surname in 6-30, department and office in 31-36; line 2 \
+                 card number 1-12 with check 13, given names 14-27, birth 28-33 with check 34, sex \
+                 35, composite 36 over line 1 and line 2 positions 1-35.",
+    },
+];
+
+/// A set of registry entries, by index.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct VariantSet(u32);
+
+impl VariantSet {
+    pub(crate) fn insert(&mut self, index: usize) {
+        if index < 32 {
+            self.0 |= 1 << index;
+        }
+    }
+
+    /// Whether no entry was used.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The entries in the set, in registry order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mrz = mrtd_verify::mrz::parse(
+    ///     "IDFRABERTHIER<<<<<<<<<<<<<<<<<<<<<<<\n\
+    ///      9409923102854CORINNE<<<<<<<6512068F6",
+    /// ).unwrap();
+    /// let ids: Vec<_> = mrz.variants().iter().map(|v| v.id).collect();
+    /// assert_eq!(ids, ["FRA_CNI_1988"]);
+    /// ```
+    pub fn iter(self) -> impl Iterator<Item = &'static Variant> {
+        REGISTRY.iter().enumerate().filter(move |(i, _)| self.0 & (1 << i) != 0).map(|(_, v)| v)
+    }
+}
+
+fn applies(v: &Variant, format: Format, issuer: &str) -> bool {
+    v.formats.contains(&format) && (v.issuers.is_empty() || v.issuers.contains(&issuer))
+}
+
+/// The national layout whose prefix and shape match, with its registry index.
+pub(crate) fn detect_layout(first_line: &str, lines: usize, width: usize) -> Option<(usize, Format)> {
+    REGISTRY.iter().enumerate().find_map(|(i, v)| match v.rule {
+        Rule::Layout { format, prefix }
+            if first_line.starts_with(prefix) && format.lines() == lines && format.width() == width =>
+        {
+            Some((i, format))
+        }
+        _ => None,
+    })
+}
+
+/// The registry index of the long-document-number rule for this format, if any.
+pub(crate) fn long_number(format: Format, issuer: &str) -> Option<usize> {
+    REGISTRY.iter().position(|v| v.rule == Rule::LongDocumentNumber && applies(v, format, issuer))
+}
+
+/// The registry index allowing `check` to be written as a filler, if any.
+pub(crate) fn filler_check(format: Format, issuer: &str, check: CheckId) -> Option<usize> {
+    REGISTRY.iter().position(|v| v.rule == (Rule::FillerCheckDigit { check }) && applies(v, format, issuer))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_is_well_formed() {
+        assert!(REGISTRY.len() <= 32, "VariantSet holds 32 entries");
+        for (i, v) in REGISTRY.iter().enumerate() {
+            assert!(!v.source.is_empty() && !v.title.is_empty(), "{}", v.id);
+            assert!(!v.formats.is_empty(), "{}", v.id);
+            assert!(v.id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'), "{}", v.id);
+            assert!(REGISTRY.iter().skip(i + 1).all(|w| w.id != v.id), "duplicate {}", v.id);
+        }
+    }
+
+    #[test]
+    fn lookups() {
+        assert!(long_number(Format::Td1, "BEL").is_some());
+        assert!(long_number(Format::Td3, "BEL").is_none());
+        assert!(filler_check(Format::Td3, "DEU", CheckId::OptionalData).is_some());
+        assert!(filler_check(Format::Td3, "DEU", CheckId::DocumentNumber).is_none());
+        assert_eq!(detect_layout("IDFRAX", 2, 36).map(|x| x.1), Some(Format::FraId));
+        assert_eq!(detect_layout("IDFRAX", 3, 30), None);
+    }
+}
