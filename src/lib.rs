@@ -40,6 +40,7 @@
 //!
 //! - `serde` (default): serialise reports and parsed documents (JSON).
 //! - `rayon` (default): parallel batch entry points.
+//! - `specimen`: the synthetic specimen generator ([`specimen`]).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -49,6 +50,8 @@ pub mod checks;
 mod error;
 pub mod mrz;
 mod report;
+#[cfg(feature = "specimen")]
+pub mod specimen;
 mod verify;
 
 pub use error::{Error, ErrorKind};

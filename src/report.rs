@@ -300,3 +300,39 @@ pub fn verdict_of(findings: &[Finding]) -> Verdict {
         Verdict::Pass
     }
 }
+
+impl fmt::Display for Report {
+    /// A readable block for a terminal: verdict, source, the MRZ's key fields,
+    /// then every finding that did not pass.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{:<10} {}", self.verdict.name().to_uppercase(), self.source)?;
+        if let Some(e) = &self.error {
+            writeln!(f, "           error ({}): {}", e.kind, e.message)?;
+        }
+        if let Some(m) = &self.mrz {
+            let d = &m.fields;
+            let date = |x: Option<crate::mrz::PartialDate>| x.map_or_else(|| "-".to_owned(), |d| d.to_string());
+            writeln!(
+                f,
+                "           {} {} no. {}  {}, {}  born {}  sex {}  nationality {}  expires {}  valid MRZ: {}",
+                m.format,
+                d.issuing_state,
+                d.document_number,
+                d.surname,
+                d.given_names,
+                date(d.birth_date),
+                d.sex,
+                d.nationality,
+                date(d.expiry_date),
+                if m.valid { "yes" } else { "no" }
+            )?;
+            for line in &m.lines {
+                writeln!(f, "           | {line}")?;
+            }
+        }
+        for finding in self.findings.iter().filter(|x| x.status != Status::Pass) {
+            writeln!(f, "           {:<7} {:<32} {}", finding.status.name(), finding.check, finding.message)?;
+        }
+        Ok(())
+    }
+}

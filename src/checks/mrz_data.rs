@@ -91,6 +91,9 @@ fn rule_finding(mrz: &Mrz<'_>, v: &Validation, rule: Rule, outcome: Outcome) -> 
         Rule::Expiry => "validity",
     };
     let (status, score, message) = match outcome {
+        Outcome::NotApplicable if rule == Rule::Expiry && mrz.format() == crate::mrz::Format::FraId => {
+            (Status::Skipped, 1.0, "the French ID's MRZ carries no expiry date: read it on the card".to_owned())
+        }
         Outcome::NotApplicable => return None,
         Outcome::Pass => {
             let message = match rule {

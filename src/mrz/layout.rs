@@ -226,6 +226,8 @@ pub(crate) enum Alphabet {
     AlphaNum,
     /// `M`, `F`, `X` or `<`.
     Sex,
+    /// Exactly these characters.
+    Set(&'static [u8]),
 }
 
 impl Alphabet {
@@ -235,6 +237,16 @@ impl Alphabet {
             Alphabet::Digits => b.is_ascii_digit() || b == b'<',
             Alphabet::AlphaNum => b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'<',
             Alphabet::Sex => matches!(b, b'M' | b'F' | b'X' | b'<'),
+            Alphabet::Set(set) => {
+                let mut rest = set;
+                while let [c, tail @ ..] = rest {
+                    if *c == b {
+                        return true;
+                    }
+                    rest = tail;
+                }
+                false
+            }
         }
     }
 }

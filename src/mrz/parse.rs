@@ -251,7 +251,7 @@ pub fn parse(text: &str) -> Result<Mrz<'_>, ParseError> {
         return Err(ParseError::LineCount { found: count });
     }
     let (format, layout_variant) = detect(&lines, count)?;
-    Ok(Mrz::build(format, lines, layout_variant))
+    Ok(build_best(format, lines, layout_variant))
 }
 
 /// Parses lines already separated (each without line terminator).
@@ -289,7 +289,47 @@ pub fn parse_lines<'a>(lines: &[&'a str]) -> Result<Mrz<'a>, ParseError> {
         return Err(ParseError::LineCount { found: count });
     }
     let (format, layout_variant) = detect(&arr, count)?;
+    Ok(build_best(format, arr, layout_variant))
+}
+
+/// Parses lines as a given format, without detection (the repair tries several
+/// formats on one reading). The lines must have the format's shape and MRZ
+/// characters only.
+pub(crate) fn parse_as<'a>(format: Format, lines: &[&'a str]) -> Result<Mrz<'a>, ParseError> {
+    if lines.len() != format.lines() {
+        return Err(ParseError::LineCount { found: lines.len() });
+    }
+    let mut arr = [""; 3];
+    for (i, line) in lines.iter().enumerate() {
+        check_charset(line, i)?;
+        if line.len() != format.width() {
+            return Err(ParseError::LineLength { line: i + 1, found: line.len(), expected: format.width() });
+        }
+        if let Some(slot) = arr.get_mut(i) {
+            *slot = line;
+        }
+    }
+    let layout_variant = variants::REGISTRY
+        .iter()
+        .position(|v| matches!(v.rule, variants::Rule::Layout { format: f, .. } if f == format));
     Ok(Mrz::build(format, arr, layout_variant))
+}
+
+/// Builds the document; when a national layout matched by its prefix, the ICAO
+/// layout of the same shape is tried too, and the one whose check digits hold
+/// better wins (a TD2 card with code `ID` from France also starts `IDFRA`).
+fn build_best(format: Format, lines: [&str; 3], layout_variant: Option<usize>) -> Mrz<'_> {
+    let national = Mrz::build(format, lines, layout_variant);
+    if layout_variant.is_none() {
+        return national;
+    }
+    let icao_format = if lines[0].starts_with('V') { Format::MrvB } else { Format::Td2 };
+    if icao_format.width() != format.width() || icao_format.lines() != format.lines() {
+        return national;
+    }
+    let icao = Mrz::build(icao_format, lines, None);
+    let refuted = |m: &Mrz<'_>| m.check_digits().filter(|c| c.status.is_refuted()).count();
+    if refuted(&icao) < refuted(&national) { icao } else { national }
 }
 
 impl<'a> Mrz<'a> {

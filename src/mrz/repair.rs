@@ -26,7 +26,7 @@ use std::fmt;
 use super::checksum::{blind_class, char_value, is_mrz_char};
 use super::country::is_known_country;
 use super::layout::{Alphabet, CheckId, FieldId, Format, Span};
-use super::parse::{ParseError, parse_lines};
+use super::parse::{ParseError, parse_as};
 
 #[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
@@ -296,9 +296,18 @@ pub fn repair_readings<L: AsRef<[P]>, P: AsRef<[Candidate]>>(lines: &[L]) -> Res
     solve(lines)
 }
 
-/// The alphabet of each position, from the layout.
+/// The alphabet of each position, from the layout; the document code's letters
+/// are fixed by the format.
 fn alphabet_at(format: Format, line: usize, col: usize) -> Alphabet {
     let layout = format.layout();
+    match (format, line, col) {
+        (Format::Td3, 0, 0) => return Alphabet::Set(b"P"),
+        (Format::MrvA | Format::MrvB, 0, 0) => return Alphabet::Set(b"V"),
+        (Format::Td1 | Format::Td2, 0, 0) => return Alphabet::Set(b"IAC"),
+        (Format::FraId, 0, 0) => return Alphabet::Set(b"I"),
+        (Format::FraId, 0, 1) => return Alphabet::Set(b"D"),
+        _ => {}
+    }
     if layout.check_at(line, col).is_some() {
         return Alphabet::Digits;
     }
@@ -538,18 +547,62 @@ fn solve(lines: Vec<Vec<Pos>>) -> Result<Repaired, ParseError> {
             return Err(ParseError::LineLength { line: i + 1, found: l.len(), expected: width });
         }
     }
-    // Detect the format on the best reading.
-    let best_lines: Vec<String> = lines.iter().map(|l| l.iter().map(|p| char::from(p.best())).collect()).collect();
-    let best_refs: Vec<&str> = best_lines.iter().map(String::as_str).collect();
-    let format = match parse_lines(&best_refs) {
-        Ok(m) => m.format(),
-        Err(ParseError::IllegalCharacter { .. }) => {
-            shape_format(count, width, best_lines.first().map_or("", String::as_str))
-                .ok_or(ParseError::Shape { lines: count, width })?
+    // Every format of this shape the first characters could spell is tried; the
+    // reading whose check digits hold best wins (then the fewest doubts, then the
+    // fewest changes). A misread document code cannot force the wrong layout.
+    let candidates = candidate_formats(&lines, count, width);
+    if candidates.is_empty() {
+        return Err(ParseError::Shape { lines: count, width });
+    }
+    let mut best: Option<((usize, u32, usize), Repaired)> = None;
+    for format in candidates {
+        let (r, cost) = solve_as(lines.clone(), format, width, count);
+        let refs: Vec<&str> = r.lines.iter().map(String::as_str).collect();
+        let refuted =
+            parse_as(format, &refs).map_or(usize::MAX, |m| m.check_digits().filter(|c| c.status.is_refuted()).count());
+        // Costs compared in tenths, so the score is totally ordered.
+        let score = (refuted, (cost * 10.0).round() as u32, r.doubts.len());
+        if best.as_ref().is_none_or(|(b, _)| score < *b) {
+            best = Some((score, r));
         }
-        Err(e) => return Err(e),
-    };
+    }
+    best.map(|(_, r)| r).ok_or(ParseError::Shape { lines: count, width })
+}
 
+/// The formats of this shape whose document code the reading's candidates can
+/// spell.
+fn candidate_formats(lines: &[Vec<Pos>], count: usize, width: usize) -> Vec<Format> {
+    let first = lines.first();
+    let can = |col: usize, ch: u8| {
+        first
+            .and_then(|l| l.get(col))
+            .is_some_and(|p| p.read == ch || p.alts.iter().any(|a| a.0 == ch || confusions_of(a.0).any(|c| c == ch)))
+    };
+    let spells = |text: &[u8]| text.iter().enumerate().all(|(i, &c)| can(i, c));
+    let mut out = Vec::new();
+    for format in Format::ALL {
+        if format.lines() != count || format.width() != width {
+            continue;
+        }
+        let ok = match format {
+            Format::Td3 => can(0, b'P'),
+            Format::MrvA | Format::MrvB => can(0, b'V'),
+            Format::Td1 | Format::Td2 => can(0, b'I') || can(0, b'A') || can(0, b'C'),
+            Format::FraId => spells(b"IDFRA"),
+        };
+        if ok {
+            out.push(format);
+        }
+    }
+    if out.is_empty() {
+        // No code readable at all: fall back on the shape alone.
+        out.extend(shape_format(count, width, ""));
+    }
+    out
+}
+
+/// Solves a reading as a given format.
+fn solve_as(lines: Vec<Vec<Pos>>, format: Format, width: usize, count: usize) -> (Repaired, f32) {
     let mut pos: Vec<Pos> = lines.into_iter().flatten().collect();
     // Alphabet filtering, forced mappings.
     let mut forced: Vec<usize> = Vec::new();
@@ -587,7 +640,7 @@ fn solve(lines: Vec<Vec<Pos>>) -> Result<Repaired, ParseError> {
             .map(|l| grid.chosen.iter().skip(l * width).take(width).map(|&b| char::from(b)).collect())
             .collect();
         let refs: Vec<&str> = text.iter().map(String::as_str).collect();
-        match parse_lines(&refs) {
+        match parse_as(format, &refs) {
             Ok(m) => {
                 let (head, tail, digit) = m.document_number_spans();
                 NumberLayout { head, tail, digit }
@@ -852,7 +905,8 @@ fn solve(lines: Vec<Vec<Pos>>) -> Result<Repaired, ParseError> {
     doubt_list.dedup_by(|a, b| a.line == b.line && a.column == b.column);
     let lines =
         (0..count).map(|l| grid.chosen.iter().skip(l * width).take(width).map(|&b| char::from(b)).collect()).collect();
-    Ok(Repaired { lines, repairs, doubts: doubt_list })
+    let cost: f32 = grid.chosen.iter().enumerate().map(|(i, &c)| grid.base_cost(i, c)).sum();
+    (Repaired { lines, repairs, doubts: doubt_list }, cost)
 }
 
 /// The format a shape suggests when the text does not parse.

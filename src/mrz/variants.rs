@@ -107,9 +107,10 @@ impl VariantSet {
     ///
     /// ```
     /// let mrz = mrtd_verify::mrz::parse(
-    ///     "IDFRABERTHIER<<<<<<<<<<<<<<<<<<<<<<<\n\
-    ///      9409923102854CORINNE<<<<<<<6512068F6",
+    ///     "IDFRABERTHIER<<<<<<<<<<<<<<<<<923003\n\
+    ///      8806923102858CORINNE<<<<<<<6512068F1",
     /// ).unwrap();
+    /// assert!(mrz.check_digits_hold());
     /// let ids: Vec<_> = mrz.variants().iter().map(|v| v.id).collect();
     /// assert_eq!(ids, ["FRA_CNI_1988"]);
     /// ```

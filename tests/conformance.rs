@@ -1,0 +1,224 @@
+//! Conformance table: the Doc 9303 specimens of every format, every check digit
+//! refuted one at a time, long document numbers, the French ID, each registered
+//! variant, and malformed input.
+
+use mrtd_verify::mrz::{self, CheckId, CheckStatus, Date, Format, Outcome, ParseError, Rule, Sex};
+
+/// Doc 9303 specimens (fictitious holder, state `UTO`), with their format and
+/// document number.
+const SPECIMENS: &[(&str, Format, &str)] = &[
+    (
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10",
+        Format::Td3,
+        "L898902C3",
+    ),
+    (
+        "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+        Format::Td1,
+        "D23145890",
+    ),
+    ("I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<\nD231458907UTO7408122F1204159<<<<<<<6", Format::Td2, "D23145890"),
+    (
+        "V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL8988901C4XXX4009078F96121096ZE184226B<<<<<<",
+        Format::MrvA,
+        "L8988901C",
+    ),
+    ("V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<\nL8988901C4XXX4009078F9612109<<<<<<<<", Format::MrvB, "L8988901C"),
+];
+
+fn reference() -> Date {
+    Date::new(1995, 1, 1).unwrap()
+}
+
+#[test]
+fn specimens_of_every_format() {
+    for &(text, format, number) in SPECIMENS {
+        let m = mrz::parse(text).unwrap();
+        assert_eq!(m.format(), format);
+        assert_eq!(m.document_number().to_string(), number);
+        assert_eq!(m.name().surname(), "ERIKSSON");
+        assert_eq!(m.name().given_names(), "ANNA MARIA");
+        assert_eq!(m.sex(), Sex::Female);
+        assert!(m.check_digits_hold(), "{format}");
+        let v = m.validate(reference());
+        assert!(v.is_valid(), "{format}: {v:?}");
+        let expected_checks = match format {
+            Format::Td3 => 5,
+            Format::Td1 | Format::Td2 => 4,
+            _ => 3,
+        };
+        assert_eq!(m.check_digits().count(), expected_checks, "{format}");
+    }
+}
+
+/// Every check digit of every specimen, refuted one at a time by changing the
+/// digit itself: exactly that digit is refuted with the right expected value
+/// (and the composite, when it covers the digit).
+#[test]
+fn each_check_digit_refuted_alone() {
+    for &(text, format, _) in SPECIMENS {
+        let m = mrz::parse(text).unwrap();
+        for c in m.check_digits() {
+            let (line, col) = (usize::from(c.span.line), usize::from(c.span.start));
+            let printed = text.lines().nth(line).unwrap().as_bytes()[col];
+            let wrong = if printed == b'9' { b'0' } else { printed + 1 };
+            let altered: String = text
+                .lines()
+                .enumerate()
+                .map(|(i, l)| {
+                    let mut b = l.as_bytes().to_vec();
+                    if i == line {
+                        b[col] = wrong;
+                    }
+                    String::from_utf8(b).unwrap()
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            let a = mrz::parse(&altered).unwrap();
+            let status = a.check(c.id).unwrap().status;
+            assert_eq!(status, CheckStatus::Refuted { found: wrong, expected: printed }, "{format} {:?}", c.id);
+            for other in a.check_digits().filter(|o| o.id != c.id) {
+                let covered_by_composite = other.id == CheckId::Composite;
+                assert_eq!(
+                    other.status.is_refuted(),
+                    covered_by_composite,
+                    "{format}: changing the {:?} digit affects {:?}",
+                    c.id,
+                    other.id
+                );
+            }
+            assert!(!a.validate(reference()).is_valid());
+        }
+    }
+}
+
+#[test]
+fn td1_long_document_number() {
+    // Number of 12 characters: 9 at positions 6-14, `<` at 15, the rest, its
+    // check digit and a filler at 16-19.
+    let number = "AB123456789XY";
+    let digit = mrz::check_digit(number.as_bytes());
+    let line1 = format!("I<UTO{}<{}{}<", &number[..9], &number[9..], digit);
+    let line1 = format!("{line1:<<30}");
+    let line2_body = "7408122F1204159UTO<<<<<<<<<<<";
+    let composite_data = format!("{}{}{}{}", &line1[5..30], &line2_body[0..7], &line2_body[8..15], &line2_body[18..29]);
+    let line2 = format!("{line2_body}{}", mrz::check_digit(composite_data.as_bytes()));
+    let text = format!("{line1}\n{line2}\nERIKSSON<<ANNA<MARIA<<<<<<<<<<");
+    let m = mrz::parse(&text).unwrap();
+    assert_eq!(m.document_number().to_string(), number);
+    assert!(m.document_number().is_long());
+    assert!(m.check_digits_hold(), "{text}");
+    assert_eq!(m.variants().iter().map(|v| v.id).collect::<Vec<_>>(), ["ICAO_LONG_DOCUMENT_NUMBER"]);
+    assert_eq!(m.optional_data(), Some("<<<<<<<<<<"));
+    // The long number's check digit is refuted when a continued character changes.
+    let bad = text.replacen("XY", "XZ", 1);
+    assert!(mrz::parse(&bad).unwrap().check(CheckId::DocumentNumber).unwrap().status.is_refuted());
+}
+
+#[test]
+fn french_identity_card() {
+    let fields = mrz::DocumentFields {
+        format: Format::FraId,
+        document_code: "ID".into(),
+        issuing_state: "FRA".into(),
+        document_number: "880692310285".into(),
+        birth_date: Date::new(1965, 12, 6).unwrap().into(),
+        sex: 'F',
+        surname: "Berthier".into(),
+        given_names: "Corinne".into(),
+        optional_data: "923003".into(),
+        ..mrz::DocumentFields::default()
+    };
+    let text = mrz::generate(&fields).unwrap();
+    assert_eq!(text, "IDFRABERTHIER<<<<<<<<<<<<<<<<<923003\n8806923102858CORINNE<<<<<<<6512068F1");
+    let m = mrz::parse(&text).unwrap();
+    assert_eq!(m.format(), Format::FraId);
+    assert_eq!(m.name().surname(), "BERTHIER");
+    assert_eq!(m.name().given_names(), "CORINNE");
+    assert_eq!(m.document_number().to_string(), "880692310285");
+    assert!(m.check_digits_hold());
+    assert_eq!(m.check_digits().count(), 3);
+    let v = m.validate(Date::new(1995, 1, 1).unwrap());
+    assert!(v.is_valid());
+    assert_eq!(v.issue_date().unwrap().to_string(), "1988-06");
+    assert_eq!(v.outcome(Rule::Expiry), Outcome::NotApplicable);
+    // The composite covers line 1: a changed surname letter refutes it.
+    let bad = text.replacen("BERTHIER", "BERTHIEE", 1);
+    assert!(mrz::parse(&bad).unwrap().check(CheckId::Composite).unwrap().status.is_refuted());
+    // Born after issue.
+    let late = mrz::DocumentFields { birth_date: Date::new(1990, 1, 1).unwrap().into(), ..fields };
+    let v = mrz::parse(&mrz::generate(&late).unwrap()).unwrap().validate(Date::new(1995, 1, 1).unwrap());
+    assert!(matches!(v.outcome(Rule::DateOrder), Outcome::Fail(_)));
+}
+
+#[test]
+fn optional_data_filler_check_digit() {
+    let empty = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159<<<<<<<<<<<<<<<";
+    // Composite with `<` at 43 (value 0, as `0`).
+    let composite = mrz::check_digit_parts(&[b"L898902C36", b"7408122", b"1204159<<<<<<<<<<<<<<<"]);
+    let text = format!("{empty}{composite}");
+    let m = mrz::parse(&text).unwrap();
+    assert_eq!(m.check(CheckId::OptionalData).unwrap().status, CheckStatus::NotPrinted);
+    assert!(m.check_digits_hold());
+    assert_eq!(m.variants().iter().map(|v| v.id).collect::<Vec<_>>(), ["ICAO_OPTIONAL_DATA_FILLER_CHECK_DIGIT"]);
+    // `0` is equally allowed, and verified.
+    let zero = format!("{}0{composite}", &empty[..empty.len() - 1]);
+    assert_eq!(mrz::parse(&zero).unwrap().check(CheckId::OptionalData).unwrap().status, CheckStatus::Verified);
+    // A filler digit over non-empty data is refuted.
+    let filled = text.replacen("1204159<", "1204159A", 1);
+    assert!(mrz::parse(&filled).unwrap().check(CheckId::OptionalData).unwrap().status.is_refuted());
+}
+
+#[test]
+fn germany_single_letter_code() {
+    let text = "I<D<<T220001293<<<<<<<<<<<<<<<\n6408125F2010315D<<<<<<<<<<<<<4\nMUSTERMANN<<ERIKA<<<<<<<<<<<<<";
+    let m = mrz::parse(text).unwrap();
+    assert_eq!(m.issuing_state(), "D<<");
+    let v = m.validate(Date::new(2015, 1, 1).unwrap());
+    assert_eq!(v.outcome(Rule::IssuingState), Outcome::Pass);
+    assert_eq!(v.outcome(Rule::Nationality), Outcome::Pass);
+}
+
+#[test]
+fn every_registry_entry_is_exercised() {
+    // Each entry of the registry is used by at least one document above; this
+    // guards against an entry that no parse path consults.
+    let ids: Vec<&str> = mrz::variants::REGISTRY.iter().map(|v| v.id).collect();
+    assert_eq!(ids, ["ICAO_LONG_DOCUMENT_NUMBER", "ICAO_OPTIONAL_DATA_FILLER_CHECK_DIGIT", "FRA_CNI_1988"]);
+}
+
+#[test]
+fn malformed_input() {
+    let td3 = SPECIMENS[0].0;
+    type Expect = fn(&ParseError) -> bool;
+    let cases: Vec<(String, Expect)> = vec![
+        (String::new(), |e| matches!(e, ParseError::Empty)),
+        ("\n \r\n\t\n".into(), |e| matches!(e, ParseError::Empty)),
+        (td3.lines().next().unwrap().into(), |e| matches!(e, ParseError::LineCount { found: 1 })),
+        (format!("{td3}\n{td3}"), |e| matches!(e, ParseError::LineCount { found: 4 })),
+        (td3.replacen("<<10", "<10", 1), |e| matches!(e, ParseError::LineLength { line: 2, found: 43, expected: 44 })),
+        (td3.replacen("P<UTO", "P<UTO<", 1), |e| matches!(e, ParseError::LineLength { .. })),
+        (td3.to_lowercase(), |e| matches!(e, ParseError::IllegalCharacter { line: 1, column: 1, found: 'p', .. })),
+        (td3.replacen("ANNA", "AN-A", 1), |e| matches!(e, ParseError::IllegalCharacter { found: '-', column: 18, .. })),
+        (td3.replacen("ANNA", "ANNÄ", 1), |e| matches!(e, ParseError::IllegalCharacter { found: 'Ä', .. })),
+        (td3.replacen('\n', " ", 1), |e| {
+            matches!(e, ParseError::IllegalCharacter { found: ' ', .. } | ParseError::LineCount { .. })
+        }),
+        ("ABCDEFGHIJ\nABCDEFGHIJ".into(), |e| matches!(e, ParseError::LineLength { .. })),
+        (format!("{0}\n{0}", "<".repeat(30)), |e| matches!(e, ParseError::Shape { lines: 2, width: 30 })),
+    ];
+    for (text, ok) in cases {
+        let err = mrz::parse(&text).unwrap_err();
+        assert!(ok(&err), "{text:?}: {err:?}");
+        assert!(!err.to_string().is_empty());
+    }
+}
+
+#[test]
+fn surroundings_tolerated_characters_kept() {
+    let td3 = SPECIMENS[0].0;
+    let messy =
+        format!("\r\n\r\n   {}   \r\n\r\n\t{}\t\r\n\n", td3.lines().next().unwrap(), td3.lines().nth(1).unwrap());
+    let m = mrz::parse(&messy).unwrap();
+    assert_eq!(m.lines(), td3.lines().collect::<Vec<_>>());
+}
