@@ -66,17 +66,50 @@ pub const CONFUSIONS: &[(u8, u8)] = &[
     (b'C', b'G'),
 ];
 
-/// The characters `b` may be a misreading of.
-pub fn confusions_of(b: u8) -> impl Iterator<Item = u8> {
-    CONFUSIONS.iter().filter_map(move |&(x, y)| {
-        if x == b {
-            Some(y)
-        } else if y == b {
-            Some(x)
-        } else {
-            None
+/// Up to this many confusions per character.
+const MAX_CONFUSIONS: usize = 6;
+
+/// `CONFUSIONS` indexed by byte, built at compile time.
+static CONFUSION_TABLE: [[u8; MAX_CONFUSIONS]; 256] = build_confusions();
+
+// Compile-time only: indices are byte values into a 256-entry table, and the
+// per-character count is checked against its capacity.
+#[allow(clippy::indexing_slicing, clippy::panic)]
+const fn build_confusions() -> [[u8; MAX_CONFUSIONS]; 256] {
+    let mut table = [[0u8; MAX_CONFUSIONS]; 256];
+    let mut k = 0;
+    while k < CONFUSIONS.len() {
+        let (a, b) = CONFUSIONS[k];
+        let mut pair = 0;
+        while pair < 2 {
+            let (from, to) = if pair == 0 { (a, b) } else { (b, a) };
+            let row = &mut table[from as usize];
+            let mut i = 0;
+            while i < MAX_CONFUSIONS && row[i] != 0 {
+                i += 1;
+            }
+            if i == MAX_CONFUSIONS {
+                panic!("too many confusions for one character");
+            }
+            row[i] = to;
+            pair += 1;
         }
-    })
+        k += 1;
+    }
+    table
+}
+
+/// The characters `b` may be a misreading of.
+///
+/// # Examples
+///
+/// ```
+/// use mrtd_verify::mrz::repair::confusions_of;
+/// assert!(confusions_of(b'0').any(|c| c == b'O'));
+/// assert!(confusions_of(b'K').any(|c| c == b'<'));
+/// ```
+pub fn confusions_of(b: u8) -> impl Iterator<Item = u8> {
+    CONFUSION_TABLE.get(usize::from(b)).into_iter().flatten().copied().filter(|&c| c != 0)
 }
 
 /// A change made to read the MRZ.
@@ -179,33 +212,131 @@ impl Repaired {
     }
 }
 
+/// Costs are in tenths of a nat (`-10 ln p`), as integers so that sums are
+/// exact and ties are ties.
+type Cost = u16;
 /// Cost of a reading the text gives with no score (plain text).
-const SURE: f32 = 0.0;
+const SURE: Cost = 0;
 /// Cost of a confusion-table alternative in plain text, or of a forced mapping
 /// into the field's alphabet.
-const CONFUSION: f32 = 3.0;
+const CONFUSION: Cost = 30;
 /// Cost of any character at a position the text gives no usable reading for.
-const WILD: f32 = 6.0;
+const WILD: Cost = 60;
+/// What a check digit left refuted costs when formats are compared: as much as
+/// one unread character.
+const REFUTED_PENALTY: u32 = WILD as u32;
 /// Two solutions closer than this in cost are a tie.
-const TIE: f32 = 0.7;
+const TIE: Cost = 7;
 /// Maximum substitutions per check-digit group.
 const MAX_CHANGES: usize = 2;
+/// Alternatives kept per position (every digit and the filler fit).
+const MAX_ALTS: usize = 12;
+/// Most solutions kept per group for the joint search.
+const MAX_SOLUTIONS: usize = 8;
+/// Most substitutions in one joint assignment (4 groups of 2, plus one).
+const MAX_JOINT: usize = 12;
 
-/// One position: its alternatives (character, cost), cheapest first.
-#[derive(Debug, Clone, Default)]
+fn cost_of(score: f32) -> Cost {
+    if score.is_nan() || score <= 0.0 {
+        return 200;
+    }
+    // -10 ln p in 0..=200; the clamp makes the narrowing exact.
+    (-10.0 * score.min(1.0).ln()).round().clamp(0.0, 200.0) as Cost
+}
+
+/// One position: what was read and the alternatives, cheapest first; no heap.
+///
+/// Plain text starts `lazy`: only the character read is listed, and its
+/// confusion-table alternatives are added ([`Pos::expand`]) only where they can
+/// matter (a refuted check digit, a character its field cannot hold, an unknown
+/// country code).
+#[derive(Debug, Clone, Copy)]
 struct Pos {
     read: u8,
-    alts: Vec<(u8, f32)>,
+    n: u8,
+    lazy: bool,
+    alts: [(u8, u8); MAX_ALTS],
 }
 
 impl Pos {
-    fn best(&self) -> u8 {
-        self.alts.first().map_or(self.read, |a| a.0)
-    }
-}
+    const EMPTY: Pos = Pos { read: b'?', n: 0, lazy: false, alts: [(0, 0); MAX_ALTS] };
 
-fn cost_of(score: f32) -> f32 {
-    if score.is_nan() || score <= 0.0 { 20.0 } else { -score.min(1.0).ln() }
+    /// Adds the confusion-table alternatives of a plain-text reading that the
+    /// alphabet allows.
+    fn expand(&mut self, alphabet: Alphabet) {
+        if !self.lazy {
+            return;
+        }
+        self.lazy = false;
+        if let Some((b, _)) = self.first() {
+            for x in confusions_of(b).filter(|&x| alphabet.allows(x)) {
+                self.push(x, CONFUSION);
+            }
+        }
+    }
+
+    fn raw(&self) -> &[(u8, u8)] {
+        self.alts.get(..usize::from(self.n)).unwrap_or(&[])
+    }
+
+    /// The alternatives with their costs, cheapest first.
+    fn alts(&self) -> impl Iterator<Item = (u8, Cost)> + '_ {
+        self.raw().iter().map(|&(c, k)| (c, Cost::from(k)))
+    }
+
+    fn first(&self) -> Option<(u8, Cost)> {
+        self.alts().next()
+    }
+
+    /// Adds an alternative, keeping the cheaper cost of a repeated character.
+    fn push(&mut self, ch: u8, cost: Cost) {
+        let n = usize::from(self.n);
+        let cost = u8::try_from(cost).unwrap_or(u8::MAX);
+        if let Some(a) = self.alts.iter_mut().take(n).find(|a| a.0 == ch) {
+            a.1 = a.1.min(cost);
+        } else if let Some(slot) = self.alts.get_mut(n) {
+            *slot = (ch, cost);
+            self.n += 1;
+        }
+    }
+
+    /// Stable insertion sort by cost (few elements, no allocation).
+    fn sort(&mut self) {
+        let n = usize::from(self.n);
+        if let Some(s) = self.alts.get_mut(..n) {
+            for i in 1..s.len() {
+                let mut j = i;
+                while j > 0 && s.get(j - 1).map(|a| a.1) > s.get(j).map(|a| a.1) {
+                    s.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
+        }
+    }
+
+    fn retain(&mut self, keep: impl Fn(u8) -> bool) {
+        let mut w = 0;
+        for r in 0..usize::from(self.n) {
+            if let Some(a) = self.alts.get(r).copied()
+                && keep(a.0)
+            {
+                if let Some(slot) = self.alts.get_mut(w) {
+                    *slot = a;
+                }
+                w += 1;
+            }
+        }
+        // w <= n <= MAX_ALTS.
+        self.n = w as u8;
+    }
+
+    fn best(&self) -> u8 {
+        self.first().map_or(self.read, |a| a.0)
+    }
+
+    fn cost(&self, ch: u8) -> Cost {
+        self.alts().find(|a| a.0 == ch).map_or(WILD, |a| a.1)
+    }
 }
 
 /// Repairs plain MRZ text. The lines' number and lengths must already match a
@@ -230,26 +361,58 @@ fn cost_of(score: f32) -> f32 {
 /// # Ok::<(), mrtd_verify::mrz::ParseError>(())
 /// ```
 pub fn repair(text: &str) -> Result<Repaired, ParseError> {
-    let lines: Vec<Vec<Pos>> =
-        text.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| l.chars().map(text_pos).collect()).collect();
-    solve(lines)
+    let mut lines = [""; 3];
+    let mut count = 0;
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(slot) = lines.get_mut(count) {
+            *slot = line;
+        }
+        count += 1;
+    }
+    let lines = lines.get(..count.min(3)).unwrap_or(&[]);
+    let width = check_shape(count, lines.iter().map(|l| l.chars().count()))?;
+    let mut pos = Vec::with_capacity(count * width);
+    for line in lines {
+        for c in line.chars() {
+            pos.push(text_pos(c));
+        }
+    }
+    solve(pos, count, width)
 }
 
-/// The alternatives of a character read from plain text.
-fn text_pos(c: char) -> Pos {
-    let up = c.to_ascii_uppercase();
-    let b = u8::try_from(up).unwrap_or(b'?');
-    let mut alts = Vec::with_capacity(4);
-    if is_mrz_char(b) && c.is_ascii() && !c.is_ascii_lowercase() {
-        alts.push((b, SURE));
-        alts.extend(confusions_of(b).map(|x| (x, CONFUSION)));
-    } else if is_mrz_char(b) {
-        // A lowercase letter: its uppercase form and confusions, none sure.
-        alts.push((b, CONFUSION / 2.0));
-        alts.extend(confusions_of(b).map(|x| (x, CONFUSION)));
+/// Checks the number of lines and that they have one length; returns it.
+fn check_shape(count: usize, mut lengths: impl Iterator<Item = usize>) -> Result<usize, ParseError> {
+    if count == 0 {
+        return Err(ParseError::Empty);
     }
-    let read = if c.is_ascii() { c as u8 } else { b'?' };
-    Pos { read, alts }
+    if !(2..=3).contains(&count) {
+        return Err(ParseError::LineCount { found: count });
+    }
+    let width = lengths.next().unwrap_or(0);
+    for (i, len) in lengths.enumerate() {
+        if len != width {
+            return Err(ParseError::LineLength { line: i + 2, found: len, expected: width });
+        }
+    }
+    Ok(width)
+}
+
+/// The alternatives of a character read from plain text: the character
+/// itself (lazy: confusions are added where they matter).
+#[inline]
+fn text_pos(c: char) -> Pos {
+    let mut p = Pos::EMPTY;
+    let Ok(b) = u8::try_from(c) else { return p };
+    p.read = b;
+    let up = b.to_ascii_uppercase();
+    if is_mrz_char(up) {
+        // A lowercase letter is read, but not for sure.
+        let cost = if b.is_ascii_lowercase() { CONFUSION / 2 } else { SURE };
+        p.alts[0] = (up, cost as u8);
+        p.n = 1;
+        p.lazy = true;
+    }
+    p
 }
 
 /// Repairs an OCR reading given as per-position candidates with scores, best
@@ -269,7 +432,7 @@ fn text_pos(c: char) -> Pos {
 ///     .lines()
 ///     .map(|l| l.bytes().map(|b| vec![Candidate { ch: b, score: 0.99 }]).collect())
 ///     .collect();
-/// // The OCR hesitated on the first digit of the birth date: 8 (0.6) or 0 (0.4).
+/// // The OCR hesitated on the first digit of the birth date: 8 (0.6) or 7 (0.4).
 /// lines[1][13] = vec![Candidate { ch: b'8', score: 0.6 }, Candidate { ch: b'7', score: 0.4 }];
 /// let r = repair_readings(&lines)?;
 /// assert_eq!(&r.lines[1][13..19], "740812");
@@ -277,41 +440,119 @@ fn text_pos(c: char) -> Pos {
 /// # Ok::<(), mrtd_verify::mrz::ParseError>(())
 /// ```
 pub fn repair_readings<L: AsRef<[P]>, P: AsRef<[Candidate]>>(lines: &[L]) -> Result<Repaired, ParseError> {
-    let lines: Vec<Vec<Pos>> = lines
-        .iter()
-        .map(|l| {
-            l.as_ref()
-                .iter()
-                .map(|p| {
-                    let mut alts: Vec<(u8, f32)> =
-                        p.as_ref().iter().filter(|c| is_mrz_char(c.ch)).map(|c| (c.ch, cost_of(c.score))).collect();
-                    alts.sort_by(|a, b| a.1.total_cmp(&b.1));
-                    alts.dedup_by_key(|a| a.0);
-                    let read = alts.first().map_or(b'?', |a| a.0);
-                    Pos { read, alts }
-                })
-                .collect()
-        })
-        .collect();
-    solve(lines)
+    let count = lines.len();
+    let width = check_shape(count, lines.iter().map(|l| l.as_ref().len()))?;
+    let mut pos = Vec::with_capacity(count * width);
+    pos.extend(lines.iter().flat_map(|l| l.as_ref().iter()).map(|cands| {
+        let mut p = Pos::EMPTY;
+        for c in cands.as_ref().iter().filter(|c| is_mrz_char(c.ch)) {
+            p.push(c.ch, cost_of(c.score));
+        }
+        p.sort();
+        p.read = p.first().map_or(b'?', |a| a.0);
+        p
+    }));
+    solve(pos, count, width)
 }
 
 /// The alphabet of each position, from the layout; the document code's letters
-/// are fixed by the format.
+/// are fixed by the format. A table lookup: the map is built at compile time.
 fn alphabet_at(format: Format, line: usize, col: usize) -> Alphabet {
-    let layout = format.layout();
-    match (format, line, col) {
-        (Format::Td3, 0, 0) => return Alphabet::Set(b"P"),
-        (Format::MrvA | Format::MrvB, 0, 0) => return Alphabet::Set(b"V"),
-        (Format::Td1 | Format::Td2, 0, 0) => return Alphabet::Set(b"IAC"),
-        (Format::FraId, 0, 0) => return Alphabet::Set(b"I"),
-        (Format::FraId, 0, 1) => return Alphabet::Set(b"D"),
-        _ => {}
+    let code = ALPHABET_MAP
+        .get(format_index(format))
+        .and_then(|f| f.get(line))
+        .and_then(|l| l.get(col))
+        .copied()
+        .unwrap_or(A_ALNUM);
+    match code {
+        A_ALPHA => Alphabet::Alpha,
+        A_DIGITS => Alphabet::Digits,
+        A_SEX => Alphabet::Sex,
+        A_P => Alphabet::Set(b"P"),
+        A_V => Alphabet::Set(b"V"),
+        A_IAC => Alphabet::Set(b"IAC"),
+        A_I => Alphabet::Set(b"I"),
+        A_D => Alphabet::Set(b"D"),
+        _ => Alphabet::AlphaNum,
     }
-    if layout.check_at(line, col).is_some() {
-        return Alphabet::Digits;
+}
+
+const A_ALNUM: u8 = 0;
+const A_ALPHA: u8 = 1;
+const A_DIGITS: u8 = 2;
+const A_SEX: u8 = 3;
+const A_P: u8 = 4;
+const A_V: u8 = 5;
+const A_IAC: u8 = 6;
+const A_I: u8 = 7;
+const A_D: u8 = 8;
+
+const fn format_index(format: Format) -> usize {
+    match format {
+        Format::Td1 => 0,
+        Format::Td2 => 1,
+        Format::Td3 => 2,
+        Format::MrvA => 3,
+        Format::MrvB => 4,
+        Format::FraId => 5,
     }
-    layout.field_at(line, col).map_or(Alphabet::AlphaNum, FieldId::alphabet)
+}
+
+type AlphabetMap = [[[u8; 44]; 3]; 6];
+static ALPHABET_MAP: AlphabetMap = build_alphabet_map();
+
+// Compile-time only: every index is bounded by the layouts (lines <= 3,
+// width <= 44), which the layout tests check.
+#[allow(clippy::indexing_slicing)]
+const fn build_alphabet_map() -> AlphabetMap {
+    let mut map = [[[A_ALNUM; 44]; 3]; 6];
+    let mut f = 0;
+    while f < Format::ALL.len() {
+        let format = Format::ALL[f];
+        let layout = format.layout();
+        let fi = format_index(format);
+        let mut k = 0;
+        while k < layout.fields.len() {
+            let (field, span) = layout.fields[k];
+            let code = match field.alphabet() {
+                Alphabet::Alpha => A_ALPHA,
+                Alphabet::Digits => A_DIGITS,
+                Alphabet::Sex => A_SEX,
+                Alphabet::AlphaNum | Alphabet::Set(_) => A_ALNUM,
+            };
+            let mut c = span.start as usize;
+            while c < (span.start + span.len) as usize {
+                map[fi][span.line as usize][c] = code;
+                c += 1;
+            }
+            k += 1;
+        }
+        let mut k = 0;
+        while k < layout.checks.len() {
+            let d = layout.checks[k].digit;
+            map[fi][d.line as usize][d.start as usize] = A_DIGITS;
+            k += 1;
+        }
+        map[fi][0][0] = match format {
+            Format::Td3 => A_P,
+            Format::MrvA | Format::MrvB => A_V,
+            Format::Td1 | Format::Td2 => A_IAC,
+            Format::FraId => A_I,
+        };
+        if matches!(format, Format::FraId) {
+            map[fi][0][1] = A_D;
+        }
+        f += 1;
+    }
+    map
+}
+
+/// Where the document number and its digit lie for this reading.
+#[derive(Debug, Clone, Copy)]
+struct NumberLayout {
+    head: Span,
+    tail: Option<Span>,
+    digit: Span,
 }
 
 /// Label of a position for reports: its field, or `<check>_check_digit`.
@@ -329,14 +570,6 @@ fn label_at(format: Format, line: usize, col: usize, number: &NumberLayout) -> S
     layout.field_at(line, col).map_or_else(|| "unknown".into(), |f| f.name().into())
 }
 
-/// Where the document number and its digit lie for this reading.
-#[derive(Debug, Clone, Copy)]
-struct NumberLayout {
-    head: Span,
-    tail: Option<Span>,
-    digit: Span,
-}
-
 /// A check-digit group: covered positions in weight order, and the digit.
 struct Group {
     covered: Vec<usize>,
@@ -344,11 +577,52 @@ struct Group {
     filler_ok: bool,
 }
 
-/// A solution for one group: the substitutions (position, character) and cost.
-#[derive(Debug, Clone)]
+/// Up to `N` substitutions (position, character), without allocation.
+#[derive(Debug, Clone, Copy)]
+struct Changes<const N: usize> {
+    n: u8,
+    items: [(u16, u8); N],
+}
+
+impl<const N: usize> Changes<N> {
+    const EMPTY: Self = Changes { n: 0, items: [(0, 0); N] };
+
+    fn as_slice(&self) -> &[(u16, u8)] {
+        self.items.get(..usize::from(self.n)).unwrap_or(&[])
+    }
+
+    fn push(&mut self, i: usize, ch: u8) -> bool {
+        match (self.items.get_mut(usize::from(self.n)), u16::try_from(i)) {
+            (Some(slot), Ok(i)) => {
+                *slot = (i, ch);
+                self.n += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn extend(&mut self, other: &[(u16, u8)]) -> bool {
+        other.iter().all(|&(i, ch)| self.push(usize::from(i), ch))
+    }
+
+    fn get(&self, i: usize) -> Option<u8> {
+        self.as_slice().iter().find(|c| usize::from(c.0) == i).map(|c| c.1)
+    }
+}
+
+/// A solution for one group: its substitutions and their extra cost.
+#[derive(Debug, Clone, Copy)]
 struct Solution {
-    changes: Vec<(usize, u8)>,
-    cost: f32,
+    changes: Changes<MAX_CHANGES>,
+    cost: Cost,
+}
+
+/// One consistent assignment over all groups.
+#[derive(Debug, Clone, Copy)]
+struct Joint {
+    cost: Cost,
+    changes: Changes<MAX_JOINT>,
 }
 
 struct Grid {
@@ -366,8 +640,12 @@ impl Grid {
         (0..usize::from(span.len)).map(move |k| self.idx(span, k))
     }
 
-    fn base_cost(&self, i: usize, ch: u8) -> f32 {
-        self.pos.get(i).and_then(|p| p.alts.iter().find(|a| a.0 == ch)).map_or(WILD, |a| a.1)
+    fn at(&self, i: usize) -> u8 {
+        self.chosen.get(i).copied().unwrap_or(b'<')
+    }
+
+    fn cost(&self, i: usize, ch: u8) -> Cost {
+        self.pos.get(i).map_or(WILD, |p| p.cost(ch))
     }
 }
 
@@ -392,87 +670,92 @@ fn holds(g: &Group, chars: impl Fn(usize) -> u8) -> bool {
     (d.is_ascii_digit() && u32::from(d - b'0') == sum % 10) || (g.filler_ok && fillers && d == b'<')
 }
 
-/// Enumerates substitutions (up to `MAX_CHANGES`) over a group's positions in
-/// increasing cost and returns every satisfying solution found, cheapest first.
+/// Substitutions of up to `MAX_CHANGES` positions of a group, in increasing
+/// cost; every satisfying one found, cheapest first.
 fn solve_group(grid: &Grid, g: &Group) -> Vec<Solution> {
-    let positions: Vec<usize> = g.covered.iter().copied().chain(std::iter::once(g.digit)).collect();
-    // Moves: (position, char, extra cost over the chosen char).
-    let mut moves: Vec<(usize, u8, f32)> = Vec::new();
-    for &i in &positions {
-        let cur = grid.chosen.get(i).copied().unwrap_or(b'<');
-        let base = grid.base_cost(i, cur);
+    let mut moves: Vec<(usize, u8, Cost)> = Vec::new();
+    for &i in g.covered.iter().chain(std::iter::once(&g.digit)) {
+        let cur = grid.at(i);
+        let base = grid.cost(i, cur);
         if let Some(p) = grid.pos.get(i) {
-            for &(ch, c) in &p.alts {
-                if ch != cur {
-                    let digit_ok = i != g.digit || ch.is_ascii_digit() || (g.filler_ok && ch == b'<');
-                    if digit_ok {
-                        moves.push((i, ch, (c - base).max(0.0)));
-                    }
+            for (ch, c) in p.alts() {
+                let digit_ok = i != g.digit || ch.is_ascii_digit() || (g.filler_ok && ch == b'<');
+                if ch != cur && digit_ok {
+                    moves.push((i, ch, c.saturating_sub(base)));
                 }
             }
         }
     }
-    let base_chars = |i: usize| grid.chosen.get(i).copied().unwrap_or(b'<');
+    let base_chars = |i: usize| grid.at(i);
     let mut out = Vec::new();
     if holds(g, base_chars) {
-        out.push(Solution { changes: Vec::new(), cost: 0.0 });
+        out.push(Solution { changes: Changes::EMPTY, cost: 0 });
         // Only alternatives close to the reading can compete with it.
         moves.retain(|m| m.2 < TIE);
     }
     for (a, &(i, ch, c)) in moves.iter().enumerate() {
-        let with = |j: usize| if j == i { ch } else { base_chars(j) };
-        if holds(g, with) {
-            out.push(Solution { changes: vec![(i, ch)], cost: c });
+        if holds(g, |j| if j == i { ch } else { base_chars(j) }) {
+            let mut changes = Changes::EMPTY;
+            changes.push(i, ch);
+            out.push(Solution { changes, cost: c });
         }
-        if MAX_CHANGES >= 2 {
-            for &(i2, ch2, c2) in moves.iter().skip(a + 1) {
-                if i2 == i {
-                    continue;
+        if MAX_CHANGES < 2 {
+            continue;
+        }
+        for &(i2, ch2, c2) in moves.iter().skip(a + 1) {
+            if i2 == i {
+                continue;
+            }
+            let read = |j: usize| {
+                if j == i {
+                    ch
+                } else if j == i2 {
+                    ch2
+                } else {
+                    base_chars(j)
                 }
-                let with2 = |j: usize| {
-                    if j == i {
-                        ch
-                    } else if j == i2 {
-                        ch2
-                    } else {
-                        base_chars(j)
-                    }
-                };
-                if holds(g, with2) {
-                    out.push(Solution { changes: vec![(i, ch), (i2, ch2)], cost: c + c2 });
-                }
+            };
+            if holds(g, read) {
+                let mut changes = Changes::EMPTY;
+                changes.push(i, ch);
+                changes.push(i2, ch2);
+                out.push(Solution { changes, cost: c + c2 });
             }
         }
     }
-    out.sort_by(|a, b| a.cost.total_cmp(&b.cost));
+    out.sort_by_key(|s| s.cost);
     out
 }
-
-/// Most solutions kept per group for the joint search.
-const MAX_SOLUTIONS: usize = 8;
-
-/// One consistent assignment: its total cost and its substitutions.
-type Joint = (f32, Vec<(usize, u8)>);
 
 /// Searches the combinations of group solutions (and single substitutions at
 /// positions only the composite covers) that satisfy every check digit, and
 /// returns the cheapest and every one within [`TIE`] of it, cheapest first.
 fn joint_search(
     grid: &Grid,
-    group_solutions: &[Vec<Solution>],
+    sols: &[Vec<Solution>],
     composite: Option<&Group>,
-    moves: &[(usize, u8, f32)],
+    moves: &[(usize, u8, Cost)],
 ) -> Vec<Joint> {
-    if group_solutions.iter().any(Vec::is_empty) {
+    if sols.iter().any(Vec::is_empty) {
         return Vec::new();
     }
     let mut found: Vec<Joint> = Vec::new();
-    let mut bound = f32::INFINITY;
-    let mut changes: Vec<(usize, u8)> = Vec::new();
-    search(grid, group_solutions, composite, moves, 0, 0.0, &mut changes, &mut found, &mut bound);
-    found.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let best = found.first().map_or(0.0, |f| f.0);
-    found.retain(|f| f.0 - best < TIE);
+    let mut bound = Cost::MAX;
+    let mut scratch = grid.chosen.clone();
+    search(
+        grid,
+        sols,
+        composite,
+        moves,
+        0,
+        Joint { cost: 0, changes: Changes::EMPTY },
+        &mut scratch,
+        &mut found,
+        &mut bound,
+    );
+    found.sort_by_key(|j| j.cost);
+    let best = found.first().map_or(0, |f| f.cost);
+    found.retain(|f| f.cost - best < TIE);
     found
 }
 
@@ -481,87 +764,102 @@ fn search(
     grid: &Grid,
     sols: &[Vec<Solution>],
     composite: Option<&Group>,
-    moves: &[(usize, u8, f32)],
+    moves: &[(usize, u8, Cost)],
     k: usize,
-    cost: f32,
-    changes: &mut Vec<(usize, u8)>,
+    at: Joint,
+    scratch: &mut [u8],
     found: &mut Vec<Joint>,
-    bound: &mut f32,
+    bound: &mut Cost,
 ) {
-    if cost - *bound >= TIE {
+    if at.cost >= bound.saturating_add(TIE) {
         return;
+    }
+    fn record(j: Joint, found: &mut Vec<Joint>, bound: &mut Cost) {
+        *bound = (*bound).min(j.cost);
+        found.push(j);
     }
     if let Some(options) = sols.get(k) {
         for s in options.iter().take(MAX_SOLUTIONS) {
-            let n = changes.len();
-            changes.extend_from_slice(&s.changes);
-            search(grid, sols, composite, moves, k + 1, cost + s.cost, changes, found, bound);
-            changes.truncate(n);
+            let mut next = at;
+            next.cost += s.cost;
+            if next.changes.extend(s.changes.as_slice()) {
+                search(grid, sols, composite, moves, k + 1, next, scratch, found, bound);
+            }
         }
         return;
-    }
-    fn record(c: f32, ch: Vec<(usize, u8)>, found: &mut Vec<Joint>, bound: &mut f32) {
-        if c < *bound {
-            *bound = c;
-        }
-        found.push((c, ch));
     }
     let Some(cg) = composite else {
-        record(cost, changes.clone(), found, bound);
+        record(at, found, bound);
         return;
     };
-    let mut scratch = grid.chosen.clone();
-    for &(i, ch) in changes.iter() {
-        if let Some(slot) = scratch.get_mut(i) {
+    for &(i, ch) in at.changes.as_slice() {
+        if let Some(slot) = scratch.get_mut(usize::from(i)) {
             *slot = ch;
         }
     }
     if holds(cg, |i| scratch.get(i).copied().unwrap_or(b'<')) {
-        record(cost, changes.clone(), found, bound);
+        record(at, found, bound);
     }
     for &(i, ch, c) in moves {
-        if cost + c - *bound >= TIE {
+        if at.cost + c >= bound.saturating_add(TIE) {
             continue;
         }
-        let read = |j: usize| if j == i { ch } else { scratch.get(j).copied().unwrap_or(b'<') };
-        if holds(cg, read) {
-            let mut with = changes.clone();
-            with.push((i, ch));
-            record(cost + c, with, found, bound);
+        if holds(cg, |j| if j == i { ch } else { scratch.get(j).copied().unwrap_or(b'<') }) {
+            let mut with = at;
+            with.cost += c;
+            if with.changes.push(i, ch) {
+                record(with, found, bound);
+            }
+        }
+    }
+    for &(i, _) in at.changes.as_slice() {
+        let i = usize::from(i);
+        if let Some(slot) = scratch.get_mut(i) {
+            *slot = grid.at(i);
         }
     }
 }
 
 /// Solves a whole reading.
-fn solve(lines: Vec<Vec<Pos>>) -> Result<Repaired, ParseError> {
-    let count = lines.len();
-    if count == 0 {
-        return Err(ParseError::Empty);
-    }
-    if !(2..=3).contains(&count) {
-        return Err(ParseError::LineCount { found: count });
-    }
-    let width = lines.first().map_or(0, Vec::len);
-    for (i, l) in lines.iter().enumerate() {
-        if l.len() != width {
-            return Err(ParseError::LineLength { line: i + 1, found: l.len(), expected: width });
-        }
-    }
-    // Every format of this shape the first characters could spell is tried; the
-    // reading whose check digits hold best wins (then the fewest doubts, then the
-    // fewest changes). A misread document code cannot force the wrong layout.
-    let candidates = candidate_formats(&lines, count, width);
+fn solve(pos: Vec<Pos>, count: usize, width: usize) -> Result<Repaired, ParseError> {
+    let candidates = candidate_formats(&pos, count, width);
     if candidates.is_empty() {
         return Err(ParseError::Shape { lines: count, width });
     }
-    let mut best: Option<((usize, u32, usize), Repaired)> = None;
+
+    // Fast path: a reading that is certain at every position, fits a format's
+    // alphabets and satisfies every check digit needs nothing.
+    let certain = pos.iter().all(|p| {
+        let mut alts = p.alts();
+        alts.next().is_some_and(|b| b.0 == p.read && alts.next().is_none_or(|second| second.1 >= b.1 + TIE))
+    });
+    if certain {
+        let text: Vec<String> =
+            (0..count).map(|l| pos.iter().skip(l * width).take(width).map(|p| char::from(p.read)).collect()).collect();
+        let refs: Vec<&str> = text.iter().map(String::as_str).collect();
+        for &format in &candidates {
+            let fits = pos.iter().enumerate().all(|(i, p)| alphabet_at(format, i / width, i % width).allows(p.read));
+            if fits && parse_as(format, &refs).is_ok_and(|m| m.check_digits_hold()) {
+                return Ok(Repaired { lines: text, repairs: Vec::new(), doubts: Vec::new() });
+            }
+        }
+    }
+
+    // Every format the first characters could spell is tried; the most likely
+    // reading wins: the cost of the characters chosen, plus a penalty for each
+    // check digit left refuted (then the fewest doubts). A misread document code
+    // cannot force the wrong layout, and a wrong layout cannot win by rewriting
+    // many characters until its check digits happen to hold.
+    if let [format] = candidates.as_slice() {
+        return Ok(solve_as(pos, *format, width, count).0);
+    }
+    let mut best: Option<((u32, usize), Repaired)> = None;
     for format in candidates {
-        let (r, cost) = solve_as(lines.clone(), format, width, count);
+        let (r, cost) = solve_as(pos.clone(), format, width, count);
         let refs: Vec<&str> = r.lines.iter().map(String::as_str).collect();
         let refuted =
-            parse_as(format, &refs).map_or(usize::MAX, |m| m.check_digits().filter(|c| c.status.is_refuted()).count());
-        // Costs compared in tenths, so the score is totally ordered.
-        let score = (refuted, (cost * 10.0).round() as u32, r.doubts.len());
+            parse_as(format, &refs).map_or(10, |m| m.check_digits().filter(|c| c.status.is_refuted()).count());
+        let score = (cost + REFUTED_PENALTY * refuted as u32, r.doubts.len());
         if best.as_ref().is_none_or(|(b, _)| score < *b) {
             best = Some((score, r));
         }
@@ -571,74 +869,98 @@ fn solve(lines: Vec<Vec<Pos>>) -> Result<Repaired, ParseError> {
 
 /// The formats of this shape whose document code the reading's candidates can
 /// spell.
-fn candidate_formats(lines: &[Vec<Pos>], count: usize, width: usize) -> Vec<Format> {
-    let first = lines.first();
+fn candidate_formats(pos: &[Pos], count: usize, width: usize) -> Vec<Format> {
     let can = |col: usize, ch: u8| {
-        first
-            .and_then(|l| l.get(col))
-            .is_some_and(|p| p.read == ch || p.alts.iter().any(|a| a.0 == ch || confusions_of(a.0).any(|c| c == ch)))
+        pos.get(col).is_some_and(|p| p.read == ch || p.alts().any(|a| a.0 == ch || confusions_of(a.0).any(|c| c == ch)))
     };
     let spells = |text: &[u8]| text.iter().enumerate().all(|(i, &c)| can(i, c));
-    let mut out = Vec::new();
-    for format in Format::ALL {
-        if format.lines() != count || format.width() != width {
-            continue;
-        }
-        let ok = match format {
+    let mut out: Vec<Format> = Format::ALL
+        .into_iter()
+        .filter(|f| f.lines() == count && f.width() == width)
+        .filter(|f| match f {
             Format::Td3 => can(0, b'P'),
             Format::MrvA | Format::MrvB => can(0, b'V'),
             Format::Td1 | Format::Td2 => can(0, b'I') || can(0, b'A') || can(0, b'C'),
             Format::FraId => spells(b"IDFRA"),
-        };
-        if ok {
-            out.push(format);
-        }
-    }
+        })
+        .collect();
     if out.is_empty() {
-        // No code readable at all: fall back on the shape alone.
-        out.extend(shape_format(count, width, ""));
+        // No document code readable at all: the shape alone decides.
+        out.extend(shape_format(count, width));
     }
     out
 }
 
-/// Solves a reading as a given format.
-fn solve_as(lines: Vec<Vec<Pos>>, format: Format, width: usize, count: usize) -> (Repaired, f32) {
-    let mut pos: Vec<Pos> = lines.into_iter().flatten().collect();
-    // Alphabet filtering, forced mappings.
-    let mut forced: Vec<usize> = Vec::new();
+/// The ICAO format a shape suggests.
+fn shape_format(lines: usize, width: usize) -> Option<Format> {
+    Some(match (lines, width) {
+        (3, 30) => Format::Td1,
+        (2, 44) => Format::Td3,
+        (2, 36) => Format::Td2,
+        _ => return None,
+    })
+}
+
+/// Solves a reading as a given format; returns the result and the cost of the
+/// characters chosen.
+fn solve_as(mut pos: Vec<Pos>, format: Format, width: usize, count: usize) -> (Repaired, u32) {
+    // Alphabet filtering; characters the field cannot hold are mapped through
+    // the confusion table. A position with nothing usable in a digit field gets
+    // every digit (a check digit may recover it); elsewhere no check digit can
+    // single out a letter, so a filler stands in and the position is in doubt.
+    let mut forced = vec![false; pos.len()];
+    let mut unread: Vec<usize> = Vec::new();
     for (i, p) in pos.iter_mut().enumerate() {
-        let (line, col) = (i / width, i % width);
-        let alphabet = alphabet_at(format, line, col);
-        let fits: Vec<(u8, f32)> = p.alts.iter().copied().filter(|a| alphabet.allows(a.0)).collect();
-        if !alphabet.allows(p.read) {
-            forced.push(i);
+        let alphabet = alphabet_at(format, i / width, i % width);
+        if let Some(f) = forced.get_mut(i) {
+            *f = !alphabet.allows(p.read);
         }
-        if fits.is_empty() {
-            let mut mapped: Vec<(u8, f32)> = p
-                .alts
-                .iter()
-                .flat_map(|&(ch, c)| confusions_of(ch).map(move |x| (x, c + CONFUSION)))
-                .filter(|a| alphabet.allows(a.0))
-                .collect();
-            if mapped.is_empty() {
-                // Nothing usable was read here: any character of the alphabet.
-                mapped = (0u8..=255).filter(|&b| is_mrz_char(b) && alphabet.allows(b)).map(|b| (b, WILD)).collect();
+        if p.lazy && p.alts().all(|a| alphabet.allows(a.0)) {
+            continue;
+        }
+        if p.lazy {
+            // Not in the alphabet: the confusions are the candidate mappings.
+            let read = p.first().map_or(p.read, |a| a.0);
+            let mut mapped = Pos { read: p.read, ..Pos::EMPTY };
+            for x in confusions_of(read).filter(|&x| alphabet.allows(x)) {
+                mapped.push(x, CONFUSION);
             }
-            mapped.sort_by(|a, b| a.1.total_cmp(&b.1));
-            mapped.dedup_by_key(|a| a.0);
-            p.alts = mapped;
-        } else {
-            p.alts = fits;
+            *p = mapped;
         }
+        if p.alts().any(|a| alphabet.allows(a.0)) {
+            p.retain(|c| alphabet.allows(c));
+            continue;
+        }
+        let mut mapped = Pos { read: p.read, ..Pos::EMPTY };
+        for (ch, c) in p.alts() {
+            for x in confusions_of(ch).filter(|&x| alphabet.allows(x)) {
+                mapped.push(x, c + CONFUSION);
+            }
+        }
+        if mapped.n == 0 {
+            if alphabet == Alphabet::Digits {
+                for b in b"0123456789<" {
+                    mapped.push(*b, WILD);
+                }
+            } else {
+                let stand_in = [b'<', b'A', b'0', b'M'].into_iter().find(|&b| alphabet.allows(b)).unwrap_or(b'<');
+                mapped.push(stand_in, WILD);
+                unread.push(i);
+            }
+        }
+        mapped.sort();
+        *p = mapped;
     }
     let chosen: Vec<u8> = pos.iter().map(Pos::best).collect();
     let mut grid = Grid { width, pos, chosen };
+    let layout = format.layout();
 
-    // Document number spans from the forced-best reading.
+    // The document number's spans, from the forced-best reading.
+    let text_of = |grid: &Grid| -> Vec<String> {
+        (0..count).map(|l| grid.chosen.iter().skip(l * width).take(width).map(|&b| char::from(b)).collect()).collect()
+    };
     let number = {
-        let text: Vec<String> = (0..count)
-            .map(|l| grid.chosen.iter().skip(l * width).take(width).map(|&b| char::from(b)).collect())
-            .collect();
+        let text = text_of(&grid);
         let refs: Vec<&str> = text.iter().map(String::as_str).collect();
         match parse_as(format, &refs) {
             Ok(m) => {
@@ -646,7 +968,6 @@ fn solve_as(lines: Vec<Vec<Pos>>, format: Format, width: usize, count: usize) ->
                 NumberLayout { head, tail, digit }
             }
             Err(_) => {
-                let layout = format.layout();
                 let head = layout.span(FieldId::DocumentNumber).unwrap_or(Span::new(0, 0, 0));
                 let digit = layout.check(CheckId::DocumentNumber).map_or(head, |c| c.digit);
                 NumberLayout { head, tail: None, digit }
@@ -654,9 +975,12 @@ fn solve_as(lines: Vec<Vec<Pos>>, format: Format, width: usize, count: usize) ->
         }
     };
 
-    // Groups.
-    let layout = format.layout();
-    let issuer_span = layout.span(FieldId::IssuingState);
+    // Check-digit groups, and which group each position belongs to.
+    const NONE: u8 = u8::MAX;
+    let issuer: String = layout
+        .span(FieldId::IssuingState)
+        .map(|s| grid.span_positions(s).map(|i| char::from(grid.at(i))).collect())
+        .unwrap_or_default();
     let mut groups: Vec<Group> = Vec::new();
     let mut composite: Option<Group> = None;
     for def in layout.checks {
@@ -667,14 +991,8 @@ fn solve_as(lines: Vec<Vec<Pos>>, format: Format, width: usize, count: usize) ->
             }
             (v, grid.idx(number.digit, 0))
         } else {
-            (
-                def.covers.iter().flat_map(|&s| grid.span_positions(s).collect::<Vec<_>>()).collect(),
-                grid.idx(def.digit, 0),
-            )
+            (def.covers.iter().flat_map(|&s| grid.span_positions(s)).collect(), grid.idx(def.digit, 0))
         };
-        let issuer: String = issuer_span
-            .map(|s| grid.span_positions(s).map(|i| char::from(grid.chosen.get(i).copied().unwrap_or(b'<'))).collect())
-            .unwrap_or_default();
         let filler_ok = super::variants::filler_check(format, &issuer, def.id).is_some();
         let g = Group { covered, digit, filler_ok };
         if def.id == CheckId::Composite {
@@ -683,132 +1001,177 @@ fn solve_as(lines: Vec<Vec<Pos>>, format: Format, width: usize, count: usize) ->
             groups.push(g);
         }
     }
+    let mut member = vec![NONE; grid.pos.len()];
+    for (gi, g) in groups.iter().enumerate() {
+        for &i in g.covered.iter().chain(std::iter::once(&g.digit)) {
+            if let Some(m) = member.get_mut(i) {
+                *m = gi as u8;
+            }
+        }
+    }
+    let mut in_composite = vec![false; grid.pos.len()];
+    if let Some(cg) = &composite {
+        for &i in cg.covered.iter().chain(std::iter::once(&cg.digit)) {
+            if let Some(m) = in_composite.get_mut(i) {
+                *m = true;
+            }
+        }
+    }
+    let member_of = |i: usize| member.get(i).copied().unwrap_or(NONE);
 
-    let mut repairs_basis: Vec<(usize, RepairBasis)> = Vec::new();
+    // Plain text: open the alternatives where they can matter.
+    let expand = |grid: &mut Grid, i: usize| {
+        if let Some(p) = grid.pos.get_mut(i) {
+            p.expand(alphabet_at(format, i / width, i % width));
+        }
+    };
+    for g in &groups {
+        if !holds(g, |i| grid.at(i)) {
+            for &i in g.covered.iter().chain(std::iter::once(&g.digit)) {
+                expand(&mut grid, i);
+            }
+        }
+    }
+    if let Some(cg) = &composite
+        && !holds(cg, |i| grid.at(i))
+    {
+        for &i in cg.covered.iter().chain(std::iter::once(&cg.digit)) {
+            if member_of(i) == NONE {
+                expand(&mut grid, i);
+            }
+        }
+    }
+    for field in [FieldId::IssuingState, FieldId::Nationality] {
+        if let Some(span) = layout.span(field) {
+            let code: String = grid.span_positions(span).map(|i| char::from(grid.at(i))).collect();
+            if !is_known_country(&code) {
+                let idx: Vec<usize> = grid.span_positions(span).collect();
+                for i in idx {
+                    expand(&mut grid, i);
+                }
+            }
+        }
+    }
+
+    let mut basis: Vec<(usize, RepairBasis)> = Vec::new();
     let mut doubts: Vec<(usize, Vec<u8>, DoubtReason)> = Vec::new();
-    let group_solutions: Vec<Vec<Solution>> = groups.iter().map(|g| solve_group(&grid, g)).collect();
-    for (g, sols) in groups.iter().zip(&group_solutions) {
-        if sols.is_empty() {
+    let solutions: Vec<Vec<Solution>> = groups.iter().map(|g| solve_group(&grid, g)).collect();
+    for (g, s) in groups.iter().zip(&solutions) {
+        if s.is_empty() {
             doubts.push((g.digit, Vec::new(), DoubtReason::Unrepairable));
         }
     }
-    // Positions only the composite covers, and their substitutions.
-    let in_groups = |i: usize| groups.iter().any(|g| g.covered.contains(&i) || g.digit == i);
-    let composite_moves: Vec<(usize, u8, f32)> = composite
-        .iter()
-        .flat_map(|cg| cg.covered.iter().copied().chain(std::iter::once(cg.digit)).map(move |i| (cg.digit, i)))
-        .filter(|&(_, i)| !in_groups(i))
-        .flat_map(|(digit, i)| {
-            let cur = grid.chosen.get(i).copied().unwrap_or(b'<');
-            let base = grid.base_cost(i, cur);
-            grid.pos
-                .get(i)
-                .map(|p| p.alts.as_slice())
-                .unwrap_or(&[])
-                .iter()
-                .filter(move |a| a.0 != cur && (i != digit || a.0.is_ascii_digit()))
-                .map(move |a| (i, a.0, (a.1 - base).max(0.0)))
-        })
-        .collect();
-    let joint = joint_search(&grid, &group_solutions, composite.as_ref(), &composite_moves);
+    // Substitutions at positions only the composite covers.
+    let mut composite_moves: Vec<(usize, u8, Cost)> = Vec::new();
+    if let Some(cg) = &composite {
+        for &i in cg.covered.iter().chain(std::iter::once(&cg.digit)) {
+            if member_of(i) != NONE {
+                continue;
+            }
+            let cur = grid.at(i);
+            let base = grid.cost(i, cur);
+            if let Some(p) = grid.pos.get(i) {
+                for (ch, c) in p.alts() {
+                    if ch != cur && (i != cg.digit || ch.is_ascii_digit()) {
+                        composite_moves.push((i, ch, c.saturating_sub(base)));
+                    }
+                }
+            }
+        }
+    }
+
+    let joint = joint_search(&grid, &solutions, composite.as_ref(), &composite_moves);
     match joint.as_slice() {
         [] => {
-            // No assignment satisfies every digit: apply each group's unique
-            // cheapest fix (its own digit confirms it) and leave the composite
-            // refuted.
-            for sols in &group_solutions {
+            // Nothing satisfies every digit: apply each group's unique cheapest
+            // fix (its own digit confirms it); the composite stays refuted.
+            for sols in &solutions {
                 if let [best, rest @ ..] = sols.as_slice() {
                     if rest.first().is_none_or(|s| s.cost - best.cost >= TIE) {
-                        for &(i, ch) in &best.changes {
+                        for &(i, ch) in best.changes.as_slice() {
+                            let i = usize::from(i);
                             if let Some(slot) = grid.chosen.get_mut(i) {
                                 *slot = ch;
-                                repairs_basis.push((i, RepairBasis::CheckDigit));
+                                basis.push((i, RepairBasis::CheckDigit));
                             }
                         }
                     } else {
-                        for &(i, ch) in &best.changes {
-                            doubts.push((i, vec![ch], DoubtReason::SeveralSolutions));
+                        for &(i, ch) in best.changes.as_slice() {
+                            doubts.push((usize::from(i), vec![ch], DoubtReason::SeveralSolutions));
                         }
                     }
                 }
             }
             if let Some(cg) = &composite
                 && !groups.is_empty()
-                && group_solutions.iter().all(|s| !s.is_empty())
+                && solutions.iter().all(|s| !s.is_empty())
             {
                 doubts.push((cg.digit, Vec::new(), DoubtReason::Unrepairable));
             }
         }
-        [best, rest @ ..] => {
-            let tied: Vec<&Vec<(usize, u8)>> = rest.iter().take_while(|j| j.0 - best.0 < TIE).map(|j| &j.1).collect();
+        [_, ..] => {
             // Positions every tied solution sets the same way are settled; the
             // others stay as read, in doubt.
-            let all: Vec<&Vec<(usize, u8)>> = std::iter::once(&best.1).chain(tied.iter().copied()).collect();
-            let mut touched: Vec<usize> = all.iter().flat_map(|t| t.iter().map(|x| x.0)).collect();
+            let mut touched: Vec<usize> =
+                joint.iter().flat_map(|j| j.changes.as_slice().iter().map(|c| usize::from(c.0))).collect();
             touched.sort_unstable();
             touched.dedup();
             for i in touched {
-                let current = grid.chosen.get(i).copied().unwrap_or(b'<');
-                let values: Vec<u8> =
-                    all.iter().map(|t| t.iter().find(|(j, _)| *j == i).map_or(current, |x| x.1)).collect();
-                let first = values.first().copied().unwrap_or(current);
-                if values.iter().all(|&v| v == first) {
+                let current = grid.at(i);
+                let mut values = joint.iter().map(|j| j.changes.get(i).unwrap_or(current));
+                let v0 = values.next().unwrap_or(current);
+                if values.all(|v| v == v0) {
                     if let Some(slot) = grid.chosen.get_mut(i) {
-                        *slot = first;
+                        *slot = v0;
                     }
                 } else {
-                    let mut alts: Vec<u8> = values.into_iter().filter(|&v| v != current).collect();
+                    let mut alts: Vec<u8> =
+                        joint.iter().map(|j| j.changes.get(i).unwrap_or(current)).filter(|&v| v != current).collect();
                     alts.sort_unstable();
                     alts.dedup();
                     let blind = alts.iter().all(|&a| blind_class(a) == blind_class(current));
-                    let reason = if blind { DoubtReason::BlindSpot } else { DoubtReason::SeveralSolutions };
-                    doubts.push((i, alts, reason));
+                    doubts.push((i, alts, if blind { DoubtReason::BlindSpot } else { DoubtReason::SeveralSolutions }));
                 }
             }
         }
     }
 
-    // Country codes: a forced or doubtful code that one reading makes known.
+    // Country codes: a forced or unknown code that one reading makes known.
     for field in [FieldId::IssuingState, FieldId::Nationality] {
         let Some(span) = layout.span(field) else { continue };
         let idx: Vec<usize> = grid.span_positions(span).collect();
-        let current: String = idx.iter().map(|&i| char::from(grid.chosen.get(i).copied().unwrap_or(b'<'))).collect();
-        let touched = idx.iter().any(|i| forced.contains(i));
+        let current: String = idx.iter().map(|&i| char::from(grid.at(i))).collect();
+        let touched = idx.iter().any(|&i| forced.get(i).copied().unwrap_or(false));
         if is_known_country(&current) && !touched {
             continue;
         }
-        let mut options: Vec<(f32, [u8; 3])> = Vec::new();
-        let alts = |k: usize| idx.get(k).and_then(|&i| grid.pos.get(i)).map_or(&[][..], |p| p.alts.as_slice());
+        let alts = |k: usize| idx.get(k).and_then(|&i| grid.pos.get(i)).map_or(&[][..], |p| p.raw());
+        let mut options: Vec<(Cost, [u8; 3])> = Vec::new();
         for &(a, ca) in alts(0) {
             for &(b, cb) in alts(1) {
                 for &(c, cc) in alts(2) {
                     let code = [a, b, c];
                     if std::str::from_utf8(&code).is_ok_and(is_known_country) {
-                        options.push((ca + cb + cc, code));
+                        options.push((Cost::from(ca) + Cost::from(cb) + Cost::from(cc), code));
                     }
                 }
             }
         }
-        options.sort_by(|x, y| x.0.total_cmp(&y.0));
+        options.sort_by_key(|o| o.0);
         match options.as_slice() {
             [best, rest @ ..] if rest.first().is_none_or(|s| s.0 - best.0 >= TIE) => {
-                for (k, &i) in idx.iter().enumerate() {
-                    let ch = best.1.get(k).copied().unwrap_or(b'<');
-                    if let Some(slot) = grid.chosen.get_mut(i)
-                        && (*slot != ch || forced.contains(&i))
-                    {
+                for (&i, &ch) in idx.iter().zip(best.1.iter()) {
+                    if let Some(slot) = grid.chosen.get_mut(i) {
                         *slot = ch;
-                        repairs_basis.push((i, RepairBasis::CountryTable));
                     }
+                    basis.push((i, RepairBasis::CountryTable));
                 }
             }
             [_, ..] => {
-                for &i in &idx {
-                    if forced.contains(&i) {
-                        let alts = options
-                            .iter()
-                            .filter_map(|o| o.1.get(idx.iter().position(|&j| j == i).unwrap_or(0)).copied())
-                            .collect();
+                for (k, &i) in idx.iter().enumerate() {
+                    let alts: Vec<u8> =
+                        options.iter().filter_map(|o| o.1.get(k).copied()).filter(|&c| c != grid.at(i)).collect();
+                    if !alts.is_empty() {
                         doubts.push((i, alts, DoubtReason::SeveralSolutions));
                     }
                 }
@@ -817,39 +1180,31 @@ fn solve_as(lines: Vec<Vec<Pos>>, format: Format, width: usize, count: usize) ->
         }
     }
 
-    // Positions no check digit covers: forced mappings are unconfirmed repairs;
-    // close OCR alternatives are doubts.
-    let covered_by_check =
-        |i: usize| groups.iter().chain(composite.iter()).any(|g| g.covered.contains(&i) || g.digit == i);
-    for i in 0..grid.pos.len() {
-        let (line, col) = (i / width, i % width);
-        let in_country = [FieldId::IssuingState, FieldId::Nationality]
-            .iter()
-            .any(|f| layout.span(*f).is_some_and(|s| s.contains(line, col)));
-        if covered_by_check(i) || in_country {
+    // Positions no check digit covers: close OCR alternatives are doubts.
+    let country_spans = [layout.span(FieldId::IssuingState), layout.span(FieldId::Nationality)];
+    for (i, p) in grid.pos.iter().enumerate() {
+        let chosen = grid.at(i);
+        let c0 = p.cost(chosen);
+        if !p.alts().any(|a| a.0 != chosen && a.1 < c0 + TIE) {
             continue;
         }
-        let Some(p) = grid.pos.get(i) else { continue };
-        let chosen = grid.chosen.get(i).copied().unwrap_or(b'<');
-        if forced.contains(&i) {
-            repairs_basis.push((i, RepairBasis::Alphabet));
+        let (line, col) = (i / width, i % width);
+        let in_country = country_spans.iter().flatten().any(|s| s.contains(line, col));
+        if member_of(i) != NONE || in_composite.get(i).copied().unwrap_or(false) || in_country {
+            continue;
         }
-        let c0 = grid.base_cost(i, chosen);
-        let close: Vec<u8> = p.alts.iter().filter(|a| a.0 != chosen && a.1 - c0 < TIE).map(|a| a.0).collect();
-        if !close.is_empty() {
-            doubts.push((i, close, DoubtReason::NoCheckDigit));
-        }
+        let close: Vec<u8> = p.alts().filter(|a| a.0 != chosen && a.1 < c0 + TIE).map(|a| a.0).collect();
+        doubts.push((i, close, DoubtReason::NoCheckDigit));
     }
-    // Blind spots: covered positions whose close alternative the digit cannot see.
+    // Blind spots: covered positions whose close alternative no digit can see.
     for g in groups.iter().chain(composite.iter()) {
         for &i in &g.covered {
             let Some(p) = grid.pos.get(i) else { continue };
-            let chosen = grid.chosen.get(i).copied().unwrap_or(b'<');
-            let c0 = grid.base_cost(i, chosen);
+            let chosen = grid.at(i);
+            let c0 = p.cost(chosen);
             let blind: Vec<u8> = p
-                .alts
-                .iter()
-                .filter(|a| a.0 != chosen && a.1 - c0 < TIE && blind_class(a.0) == blind_class(chosen))
+                .alts()
+                .filter(|a| a.0 != chosen && a.1 < c0 + TIE && blind_class(a.0) == blind_class(chosen))
                 .map(|a| a.0)
                 .collect();
             if !blind.is_empty() && !doubts.iter().any(|d| d.0 == i) {
@@ -858,23 +1213,32 @@ fn solve_as(lines: Vec<Vec<Pos>>, format: Format, width: usize, count: usize) ->
         }
     }
 
-    // Report every changed position with what confirms it.
-    let final_holds = |g: &Group| holds(g, |i| grid.chosen.get(i).copied().unwrap_or(b'<'));
+    for i in unread {
+        if !doubts.iter().any(|d| d.0 == i) {
+            doubts.push((i, Vec::new(), DoubtReason::Unrepairable));
+        }
+    }
+
+    // Every changed position, with what confirms it.
+    let group_holds = |g: &Group| holds(g, |i| grid.at(i));
+    let holds_by_group: Vec<bool> = groups.iter().map(group_holds).collect();
+    let composite_holds = composite.as_ref().is_some_and(group_holds);
     let mut repairs = Vec::new();
     for (i, p) in grid.pos.iter().enumerate() {
-        let to = grid.chosen.get(i).copied().unwrap_or(b'<');
+        let to = grid.at(i);
         if p.read == to {
             continue;
         }
-        let explicit = repairs_basis.iter().find(|(j, _)| *j == i).map(|x| x.1);
-        let group = groups.iter().find(|g| g.covered.contains(&i) || g.digit == i);
-        let basis = match (explicit, group, &composite) {
-            (Some(b), _, _) => b,
-            (None, Some(g), _) if final_holds(g) => RepairBasis::CheckDigit,
-            (None, None, Some(cg)) if (cg.covered.contains(&i) || cg.digit == i) && final_holds(cg) => {
+        let m = member_of(i);
+        let b = match basis.iter().find(|(j, _)| *j == i) {
+            Some(&(_, b)) => b,
+            None if m != NONE && holds_by_group.get(usize::from(m)).copied().unwrap_or(false) => {
+                RepairBasis::CheckDigit
+            }
+            None if m == NONE && in_composite.get(i).copied().unwrap_or(false) && composite_holds => {
                 RepairBasis::Composite
             }
-            _ => RepairBasis::Alphabet,
+            None => RepairBasis::Alphabet,
         };
         let (line, col) = (i / width, i % width);
         repairs.push(Repair {
@@ -883,10 +1247,9 @@ fn solve_as(lines: Vec<Vec<Pos>>, format: Format, width: usize, count: usize) ->
             from: char::from(p.read),
             to: char::from(to),
             field: label_at(format, line, col, &number),
-            basis,
+            basis: b,
         });
     }
-    repairs.sort_by_key(|r| (r.line, r.column));
     let mut doubt_list: Vec<Doubt> = doubts
         .into_iter()
         .map(|(i, alts, reason)| {
@@ -894,7 +1257,7 @@ fn solve_as(lines: Vec<Vec<Pos>>, format: Format, width: usize, count: usize) ->
             Doubt {
                 line: line + 1,
                 column: col + 1,
-                read: char::from(grid.chosen.get(i).copied().unwrap_or(b'<')),
+                read: char::from(grid.at(i)),
                 alternatives: alts.into_iter().map(char::from).collect(),
                 field: label_at(format, line, col, &number),
                 reason,
@@ -903,24 +1266,8 @@ fn solve_as(lines: Vec<Vec<Pos>>, format: Format, width: usize, count: usize) ->
         .collect();
     doubt_list.sort_by_key(|d| (d.line, d.column));
     doubt_list.dedup_by(|a, b| a.line == b.line && a.column == b.column);
-    let lines =
-        (0..count).map(|l| grid.chosen.iter().skip(l * width).take(width).map(|&b| char::from(b)).collect()).collect();
-    let cost: f32 = grid.chosen.iter().enumerate().map(|(i, &c)| grid.base_cost(i, c)).sum();
-    (Repaired { lines, repairs, doubts: doubt_list }, cost)
-}
-
-/// The format a shape suggests when the text does not parse.
-fn shape_format(lines: usize, width: usize, first: &str) -> Option<Format> {
-    let visa = first.starts_with('V');
-    Some(match (lines, width, visa) {
-        (3, 30, _) => Format::Td1,
-        (2, 44, false) => Format::Td3,
-        (2, 44, true) => Format::MrvA,
-        (2, 36, _) if first.starts_with("IDFRA") => Format::FraId,
-        (2, 36, false) => Format::Td2,
-        (2, 36, true) => Format::MrvB,
-        _ => return None,
-    })
+    let cost: u32 = grid.chosen.iter().enumerate().map(|(i, &c)| u32::from(grid.cost(i, c))).sum();
+    (Repaired { lines: text_of(&grid), repairs, doubts: doubt_list }, cost)
 }
 
 #[cfg(test)]
