@@ -46,8 +46,15 @@
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
+/// The README's examples compile and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub mod checks;
 mod error;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod mrz;
 mod report;
 #[cfg(feature = "specimen")]

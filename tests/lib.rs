@@ -12,3 +12,18 @@ mod cli;
 mod fixtures;
 #[cfg(feature = "serde")]
 mod schema;
+
+/// Inputs kept in `fixtures/fuzz/` (fuzzer crashers and seeds) replay through
+/// the same entry points as the fuzz targets.
+#[test]
+fn fuzz_regressions() {
+    let dir = common::root().join("fixtures/fuzz");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let data = std::fs::read(entry.unwrap().path()).unwrap();
+        mrtd_verify::fuzz::mrz_text(&data);
+        mrtd_verify::fuzz::mrz_repair(&data);
+        n += 1;
+    }
+    assert!(n >= 3);
+}

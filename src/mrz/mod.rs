@@ -6,7 +6,7 @@
 //!   check digits are computed on the spot, nothing is allocated.
 //! - [`Mrz::validate`] judges the data rules (dates, sex, country codes, document
 //!   code, fillers) against a reference date, also without allocating.
-//! - [`repair`] fixes OCR confusions where the field's alphabet and the check
+//! - [`repair()`] fixes OCR confusions where the field's alphabet and the check
 //!   digits confirm them, and reports every change and every doubt.
 //! - [`generate`] builds a valid MRZ from field values, transliterating names.
 //! - [`Mrz::to_data`] gives an owned copy for storage.
@@ -33,6 +33,6 @@ pub use generate::{DocumentFields, GenerateError, generate};
 pub use layout::{CheckId, FieldId, Format, Span};
 pub use parse::{CheckDigit, CheckStatus, DocumentNumber, Mrz, Name, ParseError, Sex, parse, parse_lines};
 pub use repair::repair;
-pub use translit::{transliterate, transliterate_name};
+pub use translit::{TranslitError, transliterate, transliterate_name};
 pub use validate::{Outcome, Rule, Validation, Violation};
 pub use variants::{Variant, VariantSet};

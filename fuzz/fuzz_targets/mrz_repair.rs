@@ -1,0 +1,3 @@
+//! Check-digit guided repair of arbitrary text.
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| mrtd_verify::fuzz::mrz_repair(data));
