@@ -89,7 +89,12 @@ fn set_char(text: &str, line: usize, col: usize, ch: u8) -> String {
 /// Alters one character covered by `check` so that the check digit refutes it.
 /// Returns the text and the failing check ids, or `None` if the document has no
 /// such digit.
-fn alter_checked(rng: &mut Rng, text: &str, check: CheckId, reference: Date) -> Option<(String, Vec<String>)> {
+pub(crate) fn alter_checked(
+    rng: &mut Rng,
+    text: &str,
+    check: CheckId,
+    reference: Date,
+) -> Option<(String, Vec<String>)> {
     let m = parse(text).ok()?;
     let digit = m.check(check)?;
     let layout = m.format().layout();

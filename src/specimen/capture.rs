@@ -1,0 +1,237 @@
+//! Capture conditions: how a scanner or document reader sees the page.
+//!
+//! Every condition is a parameter recorded in the label: quarter turn and
+//! skew, mild perspective, placement on a larger scanner bed, uneven light and
+//! glare, blur, sensor noise, JPEG re-compression. Resolution is chosen when
+//! the page is rendered (rendering at 150 dpi is scanning at 150 dpi).
+
+use image::{GrayImage, Luma, Rgb, RgbImage};
+use imageproc::geometric_transformations::{Interpolation, Projection, warp_into};
+
+use super::rng::Rng;
+
+/// The family of capture conditions, for breaking accuracy down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Condition {
+    /// Upright, aligned, sharp.
+    Clean,
+    /// A few degrees of skew and mild perspective.
+    Skew,
+    /// Turned by a quarter, half or three-quarter turn (plus slight skew).
+    QuarterTurn,
+    /// Blur, sensor noise, uneven light, glare, JPEG re-compression.
+    Degraded,
+    /// Scanned at 150-200 dpi.
+    LowResolution,
+    /// Lying anywhere on a larger scanner bed, slightly turned.
+    ScannerBed,
+}
+
+impl Condition {
+    /// Every condition.
+    pub const ALL: [Condition; 6] = [
+        Condition::Clean,
+        Condition::Skew,
+        Condition::QuarterTurn,
+        Condition::Degraded,
+        Condition::LowResolution,
+        Condition::ScannerBed,
+    ];
+
+    /// The name used in labels and tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Condition::Clean => "clean",
+            Condition::Skew => "skew",
+            Condition::QuarterTurn => "quarter_turn",
+            Condition::Degraded => "degraded",
+            Condition::LowResolution => "low_resolution",
+            Condition::ScannerBed => "scanner_bed",
+        }
+    }
+}
+
+/// Every capture parameter of one specimen.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Capture {
+    /// The family.
+    pub condition: Condition,
+    /// Resolution the page was rendered (scanned) at.
+    pub dpi: u32,
+    /// Clockwise quarter turns, 0 to 3.
+    pub quarter_turns: u8,
+    /// Extra rotation in degrees.
+    pub skew_deg: f32,
+    /// Corner displacement of the perspective, as a fraction of the page size.
+    pub perspective: f32,
+    /// Scanner bed size in mm (width, height), when the page lies on one.
+    pub bed_mm: Option<(f32, f32)>,
+    /// Page centre on the output, as fractions of the output size.
+    pub centre: (f32, f32),
+    /// Gaussian blur sigma in pixels.
+    pub blur_sigma: f32,
+    /// Sensor noise standard deviation (0-255 scale).
+    pub noise_sigma: f32,
+    /// Darkening across the page, 0 to 1.
+    pub light_gradient: f32,
+    /// Glare spot strength, 0 to 1.
+    pub glare: f32,
+    /// JPEG quality the image was re-compressed at, if it was.
+    pub jpeg_quality: Option<u8>,
+}
+
+impl Capture {
+    /// Draws parameters for a condition.
+    pub fn random(condition: Condition, dpi: u32, rng: &mut Rng) -> Capture {
+        let mut c = Capture {
+            condition,
+            dpi,
+            quarter_turns: 0,
+            skew_deg: 0.0,
+            perspective: 0.0,
+            bed_mm: None,
+            centre: (0.5, 0.5),
+            blur_sigma: 0.0,
+            noise_sigma: rng.uniform(0.5, 2.0) as f32,
+            light_gradient: 0.0,
+            glare: 0.0,
+            jpeg_quality: None,
+        };
+        match condition {
+            Condition::Clean => {}
+            Condition::Skew => {
+                c.skew_deg = rng.uniform(-8.0, 8.0) as f32;
+                c.perspective = rng.uniform(0.0, 0.02) as f32;
+            }
+            Condition::QuarterTurn => {
+                c.quarter_turns = rng.range(1, 3) as u8;
+                c.skew_deg = rng.uniform(-3.0, 3.0) as f32;
+            }
+            Condition::Degraded => {
+                c.skew_deg = rng.uniform(-2.0, 2.0) as f32;
+                c.blur_sigma = rng.uniform(0.5, 1.3) as f32;
+                c.noise_sigma = rng.uniform(3.0, 9.0) as f32;
+                c.light_gradient = rng.uniform(0.1, 0.35) as f32;
+                c.glare = rng.uniform(0.0, 0.5) as f32;
+                c.jpeg_quality = Some(rng.range(45, 80) as u8);
+            }
+            Condition::LowResolution => {
+                c.dpi = rng.range(150, 200) as u32;
+                c.skew_deg = rng.uniform(-2.0, 2.0) as f32;
+                c.blur_sigma = rng.uniform(0.0, 0.5) as f32;
+                c.jpeg_quality = rng.chance(0.5).then(|| rng.range(70, 92) as u8);
+            }
+            Condition::ScannerBed => {
+                c.bed_mm = Some((215.9, 297.0));
+                c.quarter_turns = rng.range(0, 3) as u8;
+                c.skew_deg = rng.uniform(-6.0, 6.0) as f32;
+                c.centre = (rng.uniform(0.3, 0.7) as f32, rng.uniform(0.25, 0.75) as f32);
+                c.light_gradient = rng.uniform(0.0, 0.15) as f32;
+            }
+        }
+        c
+    }
+}
+
+/// Where the page lands in the output image: the output size and the
+/// projection from page pixels to output pixels.
+pub(crate) fn geometry(c: &Capture, page_w: u32, page_h: u32, rng: &mut Rng) -> ((u32, u32), Projection) {
+    let (w, h) = (page_w as f32, page_h as f32);
+    let ppmm = c.dpi as f32 / 25.4;
+    let angle = (f32::from(c.quarter_turns) * 90.0 + c.skew_deg).to_radians();
+    let (sin, cos) = angle.sin_cos();
+    // Rotated extent.
+    let ext_w = (w * cos).abs() + (h * sin).abs();
+    let ext_h = (w * sin).abs() + (h * cos).abs();
+    let (out_w, out_h) = match c.bed_mm {
+        Some((bw, bh)) => ((bw * ppmm).round(), (bh * ppmm).round()),
+        None => ((ext_w * 1.06 + 8.0).round(), (ext_h * 1.06 + 8.0).round()),
+    };
+    let (ox, oy) = (out_w * c.centre.0, out_h * c.centre.1);
+    let corners = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)];
+    let mut dst = [(0.0f32, 0.0f32); 4];
+    for (d, &(x, y)) in dst.iter_mut().zip(corners.iter()) {
+        let (px, py) = (x - w / 2.0, y - h / 2.0);
+        let jitter = c.perspective * w.max(h);
+        let (jx, jy) = (rng.uniform(-1.0, 1.0) as f32 * jitter, rng.uniform(-1.0, 1.0) as f32 * jitter);
+        *d = (ox + px * cos - py * sin + jx, oy + px * sin + py * cos + jy);
+    }
+    let projection = Projection::from_control_points(corners, dst)
+        .or_else(|| {
+            Projection::from_matrix([
+                cos,
+                -sin,
+                ox - (w / 2.0) * cos + (h / 2.0) * sin,
+                sin,
+                cos,
+                oy - (w / 2.0) * sin - (h / 2.0) * cos,
+                0.0,
+                0.0,
+                1.0,
+            ])
+        })
+        .unwrap_or_else(|| Projection::translate(0.0, 0.0));
+    ((out_w.max(1.0) as u32, out_h.max(1.0) as u32), projection)
+}
+
+/// Applies the geometry to an RGB band.
+pub(crate) fn warp_rgb(img: &RgbImage, size: (u32, u32), p: &Projection, background: [u8; 3]) -> RgbImage {
+    let mut out = RgbImage::from_pixel(size.0, size.1, Rgb(background));
+    warp_into(
+        img,
+        *p,
+        Interpolation::Bilinear,
+        imageproc::geometric_transformations::Border::Constant(Rgb(background)),
+        &mut out,
+    );
+    out
+}
+
+/// Applies the geometry to a grey band.
+pub(crate) fn warp_gray(img: &GrayImage, size: (u32, u32), p: &Projection, background: u8) -> GrayImage {
+    let mut out = GrayImage::from_pixel(size.0, size.1, Luma([background]));
+    warp_into(
+        img,
+        *p,
+        Interpolation::Bilinear,
+        imageproc::geometric_transformations::Border::Constant(Luma([background])),
+        &mut out,
+    );
+    out
+}
+
+/// Light, glare, blur and noise on the visible band.
+pub(crate) fn degrade(img: &mut RgbImage, c: &Capture, rng: &mut Rng) {
+    let (w, h) = (img.width() as f32, img.height() as f32);
+    if c.light_gradient > 0.0 || c.glare > 0.0 {
+        let angle = rng.uniform(0.0, std::f64::consts::TAU) as f32;
+        let (gx, gy) = (angle.cos(), angle.sin());
+        let (sx, sy) = (w * rng.uniform(0.2, 0.8) as f32, h * rng.uniform(0.2, 0.8) as f32);
+        let sr = w.min(h) * rng.uniform(0.1, 0.25) as f32;
+        for (x, y, p) in img.enumerate_pixels_mut() {
+            let t = ((x as f32 / w - 0.5) * gx + (y as f32 / h - 0.5) * gy + 0.5).clamp(0.0, 1.0);
+            let shade = 1.0 - c.light_gradient * t;
+            let d2 = ((x as f32 - sx).powi(2) + (y as f32 - sy).powi(2)) / (sr * sr);
+            let glare = c.glare * (-d2).exp() * 255.0;
+            for ch in &mut p.0 {
+                *ch = (f32::from(*ch) * shade + glare + 0.5) as u8;
+            }
+        }
+    }
+    if c.blur_sigma > 0.05 {
+        *img = imageproc::filter::gaussian_blur_f32(img, c.blur_sigma);
+    }
+    if c.noise_sigma > 0.0 {
+        let mut n = rng.fork(99);
+        for p in img.pixels_mut() {
+            for ch in &mut p.0 {
+                // `as u8` saturates at 0 and 255.
+                *ch = (f32::from(*ch) + n.normal_fast() * c.noise_sigma + 0.5) as u8;
+            }
+        }
+    }
+}
