@@ -12,6 +12,8 @@ mod cli;
 mod fixtures;
 #[cfg(feature = "serde")]
 mod schema;
+#[cfg(feature = "specimen")]
+mod specimens;
 
 /// Inputs kept in `fixtures/fuzz/` (fuzzer crashers and seeds) replay through
 /// the same entry points as the fuzz targets.

@@ -110,7 +110,37 @@ pub(crate) fn alter_checked(
         }
         v
     } else {
-        layout.check(check)?.covers.iter().flat_map(|s| s.range().map(move |c| (usize::from(s.line), c))).collect()
+        // Positions this digit covers and no other field digit does, so that
+        // exactly this digit (and the composite over it) is refuted.
+        let others: Vec<(usize, usize)> = m
+            .check_digits()
+            .filter(|c| c.id != check && c.id != CheckId::Composite)
+            .flat_map(|c| {
+                let mut v: Vec<(usize, usize)> = vec![(usize::from(c.span.line), usize::from(c.span.start))];
+                if c.id == CheckId::DocumentNumber {
+                    let (head, tail, _) = m.document_number_spans();
+                    v.extend(head.range().map(|k| (usize::from(head.line), k)));
+                    v.extend(tail.into_iter().flat_map(|t| t.range().map(move |k| (usize::from(t.line), k))));
+                } else if let Some(def) = layout.check(c.id) {
+                    v.extend(def.covers.iter().flat_map(|s| s.range().map(move |k| (usize::from(s.line), k))));
+                }
+                v
+            })
+            .collect();
+        let own: Vec<(usize, usize)> = layout
+            .check(check)?
+            .covers
+            .iter()
+            .flat_map(|s| s.range().map(move |c| (usize::from(s.line), c)))
+            .filter(|p| !others.contains(p))
+            .collect();
+        if own.is_empty() {
+            // The composite covers nothing of its own (TD3): its digit is
+            // what the forger leaves wrong.
+            vec![(usize::from(digit.span.line), usize::from(digit.span.start))]
+        } else {
+            own
+        }
     };
     for _ in 0..50 {
         let &(line, col) = rng.pick(&covered)?;
