@@ -114,3 +114,40 @@ fn run_failures_exit_two() {
     let (code, _, _) = run(&["--mrz-text", "-", "--reference-date", "2026-13-01"], Some(""));
     assert_eq!(code, 2);
 }
+
+#[cfg(feature = "specimen")]
+#[test]
+fn specimen_example_writes_a_corpus() {
+    let out = std::env::temp_dir().join(format!("mrtd-verify-corpus-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let status = Command::new(example("specimen"))
+        .args(["--seed", "9", "--count", "4", "--dpi", "100", "--out"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let labels: Vec<Value> = std::fs::read_to_string(out.join("labels.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(labels.len(), 4);
+    for l in &labels {
+        for key in ["file", "ir_file", "uv_file"] {
+            let name = l[key].as_str().unwrap();
+            assert!(out.join(name).exists(), "{name}");
+        }
+        assert!(l["mrz_lines"].as_array().unwrap().len() >= 2);
+        assert!(!l["chars"].as_array().unwrap().is_empty());
+    }
+    // Same seed, same corpus.
+    let again = out.join("again");
+    let status = Command::new(example("specimen"))
+        .args(["--seed", "9", "--count", "4", "--dpi", "100", "--out"])
+        .arg(&again)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(std::fs::read(out.join("labels.jsonl")).unwrap(), std::fs::read(again.join("labels.jsonl")).unwrap());
+    let _ = std::fs::remove_dir_all(&out);
+}

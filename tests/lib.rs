@@ -10,6 +10,8 @@ mod properties;
 mod cli;
 #[cfg(all(feature = "specimen", feature = "serde"))]
 mod fixtures;
+#[cfg(all(feature = "specimen", feature = "serde"))]
+mod image_fixtures;
 #[cfg(feature = "serde")]
 mod schema;
 #[cfg(feature = "specimen")]

@@ -106,8 +106,9 @@ impl Canvas {
                 uv.0 = lerp3(uv.0, [12, 12, 16], a * 0.85);
             }
             Ink::Colour(c) => {
+                // Offset inks stay as dull as the paper under UV.
                 vis.0 = lerp3(vis.0, c, a);
-                uv.0 = lerp3(uv.0, [uv.0[0] / 2, uv.0[1] / 2, uv.0[2] / 2], a * 0.3);
+                let _ = uv;
             }
             Ink::Fluorescent(c) => {
                 uv.0 = lerp3(uv.0, c, a);

@@ -239,6 +239,10 @@ pub struct CorpusOptions {
     pub bands: bool,
     /// The date genuine documents are valid on. Default 2026-06-01.
     pub reference: Date,
+    /// Store every visible image as JPEG at this quality (recorded in the
+    /// capture, since it is part of the image's history). Default: `None`,
+    /// only captures that re-compress use JPEG.
+    pub store_jpeg: Option<u8>,
 }
 
 impl Default for CorpusOptions {
@@ -252,6 +256,7 @@ impl Default for CorpusOptions {
             forgeries: Forgery::ALL.to_vec(),
             bands: true,
             reference: Date::new(2026, 6, 1).unwrap_or(Date::EPOCH),
+            store_jpeg: None,
         }
     }
 }
@@ -302,6 +307,12 @@ impl CorpusOptions {
     /// With a reference date.
     pub fn reference(mut self, date: Date) -> Self {
         self.reference = date;
+        self
+    }
+
+    /// Storing visible images as JPEG at this quality.
+    pub fn store_jpeg(mut self, quality: Option<u8>) -> Self {
+        self.store_jpeg = quality;
         self
     }
 }
@@ -520,7 +531,10 @@ impl Generator {
         }
 
         // Render the page.
-        let capture = Capture::random(condition, self.options.dpi, &mut rng);
+        let mut capture = Capture::random(condition, self.options.dpi, &mut rng);
+        if capture.jpeg_quality.is_none() {
+            capture.jpeg_quality = self.options.store_jpeg;
+        }
         let spec = PageSpec {
             format,
             document_code: &data.fields.document_code,
