@@ -279,7 +279,7 @@ fn capture_geometry_is_labelled() {
     let angle = (tr[1] - tl[1]).atan2(tr[0] - tl[0]).to_degrees();
     let expected = f32::from(l.capture.quarter_turns) * 90.0 + l.capture.skew_deg;
     let diff = (angle - expected).rem_euclid(360.0);
-    assert!(diff < 1.0 || diff > 359.0, "{angle} vs {expected}");
+    assert!(!(1.0..=359.0).contains(&diff), "{angle} vs {expected}");
     let bed = render(501, Format::Td1, Truth::Genuine, Condition::ScannerBed);
     assert!(bed.label.capture.bed_mm.is_some());
     // A card on an A4-size bed: the image is much larger than the card.
