@@ -1,29 +1,39 @@
 //! `scan`: verify travel documents and print one report per document.
 //!
 //! ```text
-//! scan --mrz-text FILE      MRZ text, documents separated by blank lines ('-': stdin)
-//!      --repair             repair OCR confusions, guided by check digits
-//!      --format json|text   JSON Lines (default when piped) or a readable table
-//!      --reference-date D   judge expiry on D (YYYY-MM-DD) instead of today
+//! scan [PATH]...              images (JPEG, PNG, TIFF, BMP) and folders, recursively
+//! scan --mrz-text FILE        MRZ text, documents separated by blank lines ('-': stdin)
+//!      --jobs N               parallel documents (default: all cores)
+//!      --repair               repair text input too (images are always repaired)
+//!      --format json|text     JSON Lines (default when piped) or a readable table
+//!      --reference-date D     judge expiry on D (YYYY-MM-DD) instead of today
 //! ```
 //!
 //! Exit code: 0 when every document passed, 1 when some did not, 2 when the run
-//! itself failed.
+//! itself failed. One bad file never stops the batch.
 
 use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
 use mrtd_verify::mrz::Date;
 use mrtd_verify::{Config, Report, Verdict, Verifier, split_documents};
+use rayon::prelude::*;
 
 #[derive(Parser)]
-#[command(version, about = "Verify travel documents: MRZ check digits, data rules, repair")]
+#[command(version, about = "Verify travel documents: read the MRZ from scans or text, check digits and data rules")]
 struct Args {
+    /// Image files and folders (searched recursively).
+    paths: Vec<PathBuf>,
     /// MRZ text file, documents separated by blank lines; `-` reads stdin.
     #[arg(long, value_name = "FILE")]
-    mrz_text: String,
-    /// Repair OCR confusions where check digits confirm them (reported per change).
+    mrz_text: Option<String>,
+    /// Documents processed in parallel (default: all cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Repair OCR confusions in text input (reported per change).
     #[arg(long)]
     repair: bool,
     /// Output format; default: json when stdout is not a terminal, text otherwise.
@@ -44,28 +54,103 @@ fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse_iso(s).ok_or_else(|| format!("{s:?} is not a YYYY-MM-DD date"))
 }
 
+const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "tif", "tiff", "bmp"];
+
+/// Files named on the command line as given; folders walked for image files,
+/// in sorted order.
+fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if !path.is_dir() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            collect(&p, out)?;
+        } else if p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
-    let (name, text) = if args.mrz_text == "-" {
-        let mut buf = String::new();
-        if let Err(e) = std::io::stdin().read_to_string(&mut buf) {
-            eprintln!("scan: stdin: {e}");
+    if args.paths.is_empty() && args.mrz_text.is_none() {
+        eprintln!("scan: give image files or folders, or --mrz-text FILE (see --help)");
+        return ExitCode::from(2);
+    }
+    if let Some(jobs) = args.jobs {
+        if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build_global() {
+            eprintln!("scan: --jobs: {e}");
             return ExitCode::from(2);
         }
-        ("stdin".to_owned(), buf)
-    } else {
-        match std::fs::read_to_string(&args.mrz_text) {
-            Ok(t) => (args.mrz_text.clone(), t),
-            Err(e) => {
-                eprintln!("scan: {}: {e}", args.mrz_text);
+    }
+    let mut config = Config::default().repair(args.repair);
+    config.reference_date = args.reference_date;
+    let mut reports: Vec<Report> = Vec::new();
+
+    if let Some(file) = &args.mrz_text {
+        let (name, text) = if file == "-" {
+            let mut buf = String::new();
+            if let Err(e) = std::io::stdin().read_to_string(&mut buf) {
+                eprintln!("scan: stdin: {e}");
+                return ExitCode::from(2);
+            }
+            ("stdin".to_owned(), buf)
+        } else {
+            match std::fs::read_to_string(file) {
+                Ok(t) => (file.clone(), t),
+                Err(e) => {
+                    eprintln!("scan: {file}: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        };
+        reports.extend(Verifier::new(config.clone()).verify_texts(&split_documents(&name, &text)));
+    }
+
+    if !args.paths.is_empty() {
+        let mut files = Vec::new();
+        for p in &args.paths {
+            if let Err(e) = collect(p, &mut files) {
+                eprintln!("scan: {}: {e}", p.display());
                 return ExitCode::from(2);
             }
         }
-    };
-    let mut config = Config::default().repair(args.repair);
-    config.reference_date = args.reference_date;
-    let verifier = Verifier::new(config);
-    let reports = verifier.verify_texts(&split_documents(&name, &text));
+        let verifier = match Verifier::with_model(config) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("scan: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let bar =
+            if std::io::stderr().is_terminal() { ProgressBar::new(files.len() as u64) } else { ProgressBar::hidden() };
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} {elapsed} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        let image_reports: Vec<Report> = files
+            .par_iter()
+            .map(|path| {
+                let source = path.display().to_string();
+                let report = match std::fs::read(path) {
+                    Ok(bytes) => verifier.verify_image(&source, &bytes),
+                    Err(e) => Report::unreadable(source, mrtd_verify::ReportError::new("io", e.to_string())),
+                };
+                bar.inc(1);
+                report
+            })
+            .collect();
+        bar.finish_and_clear();
+        reports.extend(image_reports);
+    }
 
     let format = args.format.unwrap_or(if std::io::stdout().is_terminal() { Format::Text } else { Format::Json });
     let mut out = std::io::stdout().lock();
@@ -79,5 +164,5 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    if reports.iter().all(|r: &Report| r.verdict == Verdict::Pass) { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if reports.iter().all(|r| r.verdict == Verdict::Pass) { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }

@@ -32,6 +32,9 @@ pub enum ErrorKind {
     /// Field values that cannot be written as an MRZ.
     #[error("cannot generate the MRZ: {0}")]
     Generate(#[from] GenerateError),
+    /// The character model could not be loaded or run.
+    #[error("character model: {0}")]
+    Model(String),
     /// A file could not be read (convenience loaders only; the core does no I/O).
     #[error("{}: {source}", path.display())]
     Io {
@@ -63,6 +66,7 @@ impl Error {
         match *self.kind {
             ErrorKind::Parse(_) => "parse",
             ErrorKind::Generate(_) => "generate",
+            ErrorKind::Model(_) => "model",
             ErrorKind::Io { .. } => "io",
         }
     }

@@ -40,6 +40,9 @@
 //!
 //! - `serde` (default): serialise reports and parsed documents (JSON).
 //! - `rayon` (default): parallel batch entry points.
+//! - `image`: decoding scans and finding the MRZ on them ([`scan`]).
+//! - `ocr` (default): recognising MRZ characters with the bundled ONNX model
+//!   ([`ocr`], [`Reader`]).
 //! - `specimen`: the synthetic specimen generator ([`specimen`]).
 
 #![forbid(unsafe_code)]
@@ -56,11 +59,21 @@ mod error;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod mrz;
+#[cfg(feature = "ocr")]
+pub mod ocr;
+#[cfg(feature = "ocr")]
+mod read;
 mod report;
+#[cfg(feature = "image")]
+pub mod scan;
 #[cfg(feature = "specimen")]
 pub mod specimen;
 mod verify;
 
 pub use error::{Error, ErrorKind};
-pub use report::{Evidence, Finding, Region, Report, ReportError, Status, TextSpan, Value, Verdict, verdict_of};
+#[cfg(feature = "ocr")]
+pub use read::{CharReading, MrzGeometry, MrzReading, ReadError, Reader};
+pub use report::{
+    Evidence, Finding, Region, Report, ReportError, ScanSummary, Status, TextSpan, Timings, Value, Verdict, verdict_of,
+};
 pub use verify::{Config, TextDocument, Verifier, split_documents};

@@ -225,6 +225,59 @@ pub struct ReportError {
     pub column: Option<usize>,
 }
 
+/// Time spent in each stage of reading an image, in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[non_exhaustive]
+pub struct Timings {
+    /// Decoding the file.
+    pub decode: f64,
+    /// Finding the MRZ.
+    pub locate: f64,
+    /// Rectifying the zone and cutting cells.
+    pub segment: f64,
+    /// Running the character model.
+    pub recognise: f64,
+    /// Check-digit repair and parsing.
+    pub repair: f64,
+    /// Everything, checks included.
+    pub total: f64,
+}
+
+/// Where the MRZ was found on an image and how it is printed.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[non_exhaustive]
+pub struct ScanSummary {
+    /// The zone's corners in page pixels (top-left, top-right, bottom-right,
+    /// bottom-left as read).
+    pub quad: Region,
+    /// Angle of the text in degrees (0 upright, 90 a quarter turn clockwise).
+    pub angle_deg: f32,
+    /// Measured MRZ pitch in pixels.
+    pub pitch_px: f32,
+    /// Measured MRZ character height in pixels.
+    pub char_height_px: f32,
+    /// Scan resolution implied by the 2.54 mm pitch.
+    pub dpi_estimate: f32,
+    /// Lowest first-choice probability of the character model.
+    pub min_confidence: f32,
+}
+
+impl ReportError {
+    /// An error of a kind (`io`, `decode`...) with a message.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let e = mrtd_verify::ReportError::new("io", "permission denied");
+    /// assert_eq!(e.kind, "io");
+    /// ```
+    pub fn new(kind: impl Into<String>, message: impl Into<String>) -> ReportError {
+        ReportError { kind: kind.into(), message: message.into(), line: None, column: None }
+    }
+}
+
 /// The report on one document.
 ///
 /// # Examples
@@ -257,6 +310,12 @@ pub struct Report {
     /// Why the input could not be read, when it could not.
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub error: Option<ReportError>,
+    /// For images: where the MRZ was found.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub scan: Option<ScanSummary>,
+    /// For images: time per stage.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub timings_ms: Option<Timings>,
 }
 
 impl Report {
@@ -268,6 +327,8 @@ impl Report {
             mrz: None,
             findings: Vec::new(),
             error: Some(error),
+            scan: None,
+            timings_ms: None,
         }
     }
 
@@ -275,7 +336,7 @@ impl Report {
     /// ([`verdict_of`]).
     pub fn from_findings(source: impl Into<String>, mrz: Option<MrzData>, findings: Vec<Finding>) -> Report {
         let verdict = verdict_of(&findings);
-        Report { source: source.into(), verdict, mrz, findings, error: None }
+        Report { source: source.into(), verdict, mrz, findings, error: None, scan: None, timings_ms: None }
     }
 
     /// The report as one line of JSON.

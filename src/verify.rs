@@ -55,12 +55,31 @@ impl Config {
 #[derive(Debug, Clone)]
 pub struct Verifier {
     config: Config,
+    #[cfg(feature = "ocr")]
+    reader: Option<crate::read::Reader>,
 }
 
 impl Verifier {
-    /// A verifier with this configuration.
+    /// A verifier with this configuration, for MRZ text. Images need the
+    /// character model: [`Verifier::with_model`].
     pub fn new(config: Config) -> Verifier {
-        Verifier { config }
+        Verifier {
+            config,
+            #[cfg(feature = "ocr")]
+            reader: None,
+        }
+    }
+
+    /// A verifier that also reads images, with the bundled character model
+    /// loaded and optimised once.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error`] if the bundled model does not load (a build defect).
+    #[cfg(feature = "ocr")]
+    pub fn with_model(config: Config) -> Result<Verifier, crate::Error> {
+        let reader = crate::read::Reader::new().map_err(|e| crate::ErrorKind::Model(e.to_string()))?;
+        Ok(Verifier { config, reader: Some(reader) })
     }
 
     /// The configuration.
@@ -125,6 +144,105 @@ impl Verifier {
         {
             documents.iter().map(|d| self.verify_text(&d.source, d.text)).collect()
         }
+    }
+}
+
+#[cfg(feature = "ocr")]
+impl Verifier {
+    /// Judges one document given as image bytes (JPEG, PNG, TIFF, BMP): decode
+    /// within limits, read the MRZ, check it. Never fails: an image that cannot
+    /// be read gives an `unreadable` report saying why.
+    pub fn verify_image(&self, source: &str, bytes: &[u8]) -> Report {
+        let t0 = std::time::Instant::now();
+        let unreadable = |kind: &str, message: String| {
+            Report::unreadable(source, ReportError { kind: kind.into(), message, line: None, column: None })
+        };
+        let Some(reader) = &self.reader else {
+            return unreadable("model", "this verifier has no character model (Verifier::with_model)".into());
+        };
+        let image = match crate::scan::decode(bytes, &crate::scan::DecodeLimits::default()) {
+            Ok(i) => i,
+            Err(e) => {
+                let kind = crate::read::ReadError::from(e.clone()).kind();
+                return unreadable(kind, e.to_string());
+            }
+        };
+        let gray = crate::scan::to_gray(&image);
+        drop(image);
+        let decode_ms = t0.elapsed().as_secs_f64() * 1000.0;
+        let reading = match reader.read(&gray) {
+            Ok(r) => r,
+            Err(e) => {
+                let mut report = unreadable(e.kind(), e.to_string());
+                report.timings_ms = Some(crate::report::Timings { decode: decode_ms, ..Default::default() });
+                return report;
+            }
+        };
+        let mut report = self.reading_report(source, &reading);
+        let mut timings = reading.timings;
+        timings.decode = decode_ms;
+        timings.total = t0.elapsed().as_secs_f64() * 1000.0;
+        report.timings_ms = Some(timings);
+        report
+    }
+
+    /// The report on an MRZ read from an image.
+    fn reading_report(&self, source: &str, reading: &crate::read::MrzReading) -> Report {
+        let text = reading.text();
+        let Ok(m) = mrz::parse(&text) else {
+            return Report::unreadable(
+                source,
+                ReportError {
+                    kind: "unreadable".into(),
+                    message: "the characters read do not form an MRZ".into(),
+                    line: None,
+                    column: None,
+                },
+            );
+        };
+        let mut report = self.text_report(source, &m, self.reference_date());
+        let r = &reading.repaired;
+        report.findings.extend(mrz_data::repair_findings(&r.repairs, &r.doubts));
+        let g = &reading.geometry;
+        let min_confidence = reading.min_confidence();
+        report.findings.push(crate::report::Finding::new(
+            "ocr.confidence",
+            if min_confidence >= 0.5 { crate::report::Status::Pass } else { crate::report::Status::Warn },
+            min_confidence,
+            crate::report::Evidence { region: Some(crate::report::Region { corners: g.quad }), ..Default::default() }
+                .measured(f64::from(min_confidence))
+                .threshold(0.5),
+            format!("every MRZ character read with at least {:.0} % confidence", min_confidence * 100.0),
+        ));
+        if let Some(data) = report.mrz.as_mut() {
+            data.repairs = r.repairs.clone();
+            data.doubts = r.doubts.clone();
+        }
+        report.scan = Some(crate::report::ScanSummary {
+            quad: crate::report::Region { corners: g.quad },
+            angle_deg: g.angle_deg,
+            pitch_px: g.pitch_px,
+            char_height_px: g.char_height_px,
+            dpi_estimate: g.dpi_estimate,
+            min_confidence,
+        });
+        report.verdict = crate::report::verdict_of(&report.findings);
+        // A refuted check digit over characters the model was unsure of is no
+        // evidence of forgery: ask for a rescan rather than fail the document.
+        let refuted_unsure = m.check_digits().any(|c| c.status.is_refuted()) && min_confidence < 0.9;
+        if refuted_unsure {
+            report.verdict = crate::report::Verdict::Unreadable;
+            report.error = Some(ReportError {
+                kind: "unreadable".into(),
+                message: format!(
+                    "check digits refuted on a reading of low confidence ({:.0} %): rescan the document",
+                    min_confidence * 100.0
+                ),
+                line: None,
+                column: None,
+            });
+        }
+        report
     }
 }
 

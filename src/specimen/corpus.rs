@@ -503,7 +503,12 @@ impl Generator {
             _ => {}
         }
 
-        let mut mrz_style = MrzStyle::default();
+        // The printer: ink spread and the OCR-B implementation's glyph width.
+        let mut mrz_style = MrzStyle {
+            weight_mm: rng.uniform(0.0, 0.1) as f32,
+            width_scale: rng.uniform(0.92, 1.1) as f32,
+            ..MrzStyle::default()
+        };
         let mut paper_uv = [28, 30, 48];
         match forgery {
             Some(Forgery::MrzRetyped) => mrz_style.face = Face::Mono,

@@ -39,6 +39,10 @@ pub(crate) struct MrzStyle {
     pub(crate) ink: Ink,
     /// Characters printed with offsets, by (line, index).
     pub(crate) pasted: Vec<((usize, usize), Paste)>,
+    /// Ink spread of the printer (stroke thickening) in mm.
+    pub(crate) weight_mm: f32,
+    /// Horizontal scale of the glyphs (OCR-B implementations differ in width).
+    pub(crate) width_scale: f32,
 }
 
 /// How a pasted character is off: position (mm), size and contrast factors.
@@ -52,7 +56,13 @@ pub(crate) struct Paste {
 
 impl Default for MrzStyle {
     fn default() -> MrzStyle {
-        MrzStyle { face: Face::OcrB, ink: Ink::Carbon([22, 22, 26]), pasted: Vec::new() }
+        MrzStyle {
+            face: Face::OcrB,
+            ink: Ink::Carbon([22, 22, 26]),
+            pasted: Vec::new(),
+            weight_mm: 0.0,
+            width_scale: 1.0,
+        }
     }
 }
 
@@ -360,10 +370,12 @@ pub(crate) fn render_page(fonts: &Fonts, spec: &PageSpec<'_>, rng: &mut Rng) -> 
                 .iter()
                 .find(|(k, _)| *k == (li, ci))
                 .map_or(Paste { dx: 0.0, dy: 0.0, size: 1.0, contrast: 1.0 }, |(_, o)| *o);
-            let scale = ab_glyph::PxScale { x: base_scale.x * size, y: base_scale.y * size };
+            let scale =
+                ab_glyph::PxScale { x: base_scale.x * size * spec.mrz_style.width_scale, y: base_scale.y * size };
             // Centre each glyph in its cell: OCR-B is monospaced, other fonts
             // are placed the same way (a re-typed MRZ keeps the pitch).
-            let adv = Canvas::text_width(fonts, spec.mrz_style.face, &ch.to_string(), cap_px * size);
+            let adv = Canvas::text_width(fonts, spec.mrz_style.face, &ch.to_string(), cap_px * size)
+                * spec.mrz_style.width_scale;
             let x = cell_x + (pitch - adv) / 2.0 + px(dx);
             let ink = match spec.mrz_style.ink {
                 Ink::Carbon(c) => {
@@ -371,7 +383,26 @@ pub(crate) fn render_page(fonts: &Fonts, spec: &PageSpec<'_>, rng: &mut Rng) -> 
                 }
                 other => other,
             };
-            let ink_box = canvas.glyph(fonts, spec.mrz_style.face, ch, (x, baseline + px(dy)), scale, ink);
+            let mut ink_box = canvas.glyph(fonts, spec.mrz_style.face, ch, (x, baseline + px(dy)), scale, ink);
+            // Ink spread: the glyph printed again around a small circle.
+            let spread = px(spec.mrz_style.weight_mm) / 2.0;
+            if spread > 0.05 {
+                for k in 0..8 {
+                    let a = k as f32 * std::f32::consts::FRAC_PI_4;
+                    let b = canvas.glyph(
+                        fonts,
+                        spec.mrz_style.face,
+                        ch,
+                        (x + spread * a.cos(), baseline + px(dy) + spread * a.sin()),
+                        scale,
+                        ink,
+                    );
+                    ink_box.x0 = ink_box.x0.min(b.x0);
+                    ink_box.y0 = ink_box.y0.min(b.y0);
+                    ink_box.x1 = ink_box.x1.max(b.x1);
+                    ink_box.y1 = ink_box.y1.max(b.y1);
+                }
+            }
             let cell = Bounds { x0: cell_x, y0: baseline - cap_px, x1: cell_x + pitch, y1: baseline };
             mrz.push(MrzGlyph { line: li, index: ci, ch, ink: ink_box, cell });
         }

@@ -1,0 +1,249 @@
+//! Rectifying the located MRZ into an upright crop at a fixed scale, and
+//! cutting it into character cells on its fixed pitch.
+//!
+//! The crop puts the pitch at [`PITCH`] pixels. The MRZ is printed at a fixed
+//! pitch, so cells come from a grid fitted to each line (offset and pitch chosen
+//! where the columns between cells are emptiest), which copes with touching and
+//! broken glyphs where per-glyph segmentation would not.
+
+use image::{GrayImage, Luma};
+use imageproc::geometric_transformations::{Border, Interpolation, Projection, warp_into};
+
+use super::locate::MrzLocation;
+
+/// Pitch of the rectified crop, in pixels.
+pub const PITCH: f32 = 20.0;
+/// Line spacing of the crop: 4.23 mm over a 2.54 mm pitch.
+const LINE_SPACING: f32 = PITCH * 4.23 / 2.54;
+/// Crop margin around the zone.
+const MARGIN: f32 = PITCH;
+/// Cell height taken around a line's centre (the model's input height).
+pub const CELL_HEIGHT: u32 = 24;
+
+/// One character cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cell {
+    /// Line, from 0.
+    pub line: usize,
+    /// Position in the line, from 0.
+    pub index: usize,
+    /// Left edge in the crop.
+    pub x: f32,
+    /// Top edge in the crop.
+    pub y: f32,
+    /// Width (the fitted pitch) in the crop.
+    pub width: f32,
+    /// Corners in page pixels: top-left, top-right, bottom-right, bottom-left
+    /// of the character's cell (cap height tall).
+    pub page: [(f32, f32); 4],
+}
+
+/// An upright crop of the MRZ.
+#[derive(Debug, Clone)]
+pub struct Rectified {
+    /// The crop, dark ink on light.
+    pub image: GrayImage,
+    /// Crop to page coordinates.
+    pub to_page: Projection,
+    /// Characters per line.
+    pub chars: usize,
+    /// Cells, line by line.
+    pub cells: Vec<Cell>,
+    /// Fitted pitch per line in crop pixels.
+    pub pitches: Vec<f32>,
+    /// Line centres in the crop.
+    pub centres: Vec<f32>,
+}
+
+impl Rectified {
+    /// Maps a crop point to the page.
+    pub fn page_point(&self, x: f32, y: f32) -> (f32, f32) {
+        self.to_page * (x, y)
+    }
+}
+
+/// Darkness profile of the crop's columns between rows `y0..y1`.
+fn column_profile(img: &GrayImage, y0: u32, y1: u32) -> Vec<f32> {
+    let (w, h) = img.dimensions();
+    let mut p = vec![0.0f32; w as usize];
+    for y in y0.min(h)..y1.min(h) {
+        for (x, v) in p.iter_mut().enumerate() {
+            *v += f32::from(255 - img.get_pixel(x as u32, y).0[0]);
+        }
+    }
+    p
+}
+
+/// Darkness profile of rows over all columns.
+fn row_profile(img: &GrayImage) -> Vec<f32> {
+    img.rows().map(|r| r.map(|p| f32::from(255 - p.0[0])).sum()).collect()
+}
+
+fn sample(p: &[f32], x: f32) -> f32 {
+    if x < 0.0 {
+        return p.first().copied().unwrap_or(0.0);
+    }
+    let i = x.floor() as usize;
+    let t = x - x.floor();
+    let a = p.get(i).copied().unwrap_or(0.0);
+    let b = p.get(i + 1).copied().unwrap_or(a);
+    a + (b - a) * t
+}
+
+/// Fits the grid of one line: the (start, pitch) minimising the ink on the
+/// `n + 1` cell boundaries, near the nominal grid.
+fn fit_grid(profile: &[f32], n: usize) -> (f32, f32) {
+    let nominal = (MARGIN, PITCH);
+    let mut best = (f32::MAX, nominal);
+    let mut pitch = PITCH * 0.94;
+    while pitch <= PITCH * 1.06 {
+        let mut start = MARGIN - PITCH * 0.6;
+        while start <= MARGIN + PITCH * 0.6 {
+            let mut cost: f32 = (0..=n).map(|k| sample(profile, start + k as f32 * pitch)).sum();
+            // Ink must sit inside the grid: penalise ink just outside it.
+            cost +=
+                sample(profile, start - pitch * 0.5) * 2.0 + sample(profile, start + (n as f32 + 0.5) * pitch) * 2.0;
+            if cost < best.0 {
+                best = (cost, (start, pitch));
+            }
+            start += 0.5;
+        }
+        pitch += PITCH * 0.004;
+    }
+    best.1
+}
+
+/// Rectifies a located MRZ of `chars` characters per line into an upright crop
+/// and fits its character grid.
+pub fn rectify(page: &GrayImage, loc: &MrzLocation, chars: usize) -> Option<Rectified> {
+    let n_lines = loc.lines.len();
+    if n_lines < 2 || chars == 0 {
+        return None;
+    }
+    let (d, nrm) = (loc.direction, loc.normal);
+    // A common extent along the text for all lines; per-line centres keep mild
+    // perspective.
+    let length = loc.lines.iter().map(|l| l.length).fold(0.0f32, f32::max);
+    let first = loc.lines.first()?;
+    let last = loc.lines.last()?;
+    let along = |c: (f32, f32)| c.0 * d.0 + c.1 * d.1;
+    let mid = loc.lines.iter().map(|l| along(l.centre)).sum::<f32>() / n_lines as f32;
+    let anchor = |c: (f32, f32), t: f32| {
+        let shift = mid - along(c) + t;
+        (c.0 + d.0 * shift, c.1 + d.1 * shift)
+    };
+    // Ink runs from about 0.15 pitch into the first cell to 0.15 pitch before
+    // the end of the last one.
+    let w = (chars as f32 * PITCH + 2.0 * MARGIN).round();
+    let top = MARGIN * 0.9;
+    let h = (2.0 * top + (n_lines - 1) as f32 * LINE_SPACING).round();
+    let (x0, x1) = (MARGIN + 0.15 * PITCH, MARGIN + (chars as f32 - 0.15) * PITCH);
+    let (y0, y1) = (top, top + (n_lines - 1) as f32 * LINE_SPACING);
+    let page_pts = [
+        anchor(first.centre, -length / 2.0),
+        anchor(first.centre, length / 2.0),
+        anchor(last.centre, length / 2.0),
+        anchor(last.centre, -length / 2.0),
+    ];
+    let crop_pts = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)];
+    let to_crop = Projection::from_control_points(page_pts, crop_pts)?;
+    let _ = nrm;
+    let mut crop = GrayImage::from_pixel(w as u32, h as u32, Luma([255]));
+    warp_into(page, to_crop, Interpolation::Bilinear, Border::Constant(Luma([255])), &mut crop);
+    // Normalise contrast: darkest 2 % to black, lightest 40 % to white.
+    normalise(&mut crop);
+    let to_page = to_crop.invert();
+
+    // Line centres: refine each nominal centre to the row profile's ink mass.
+    let rows = row_profile(&crop);
+    let mut centres = Vec::with_capacity(n_lines);
+    for i in 0..n_lines {
+        let nominal = top + i as f32 * LINE_SPACING;
+        let (lo, hi) = ((nominal - PITCH * 0.7).max(0.0) as usize, ((nominal + PITCH * 0.7) as usize).min(rows.len()));
+        let (mut m, mut s) = (0.0f32, 0.0f32);
+        for (y, v) in rows.iter().enumerate().take(hi).skip(lo) {
+            m += v;
+            s += v * y as f32;
+        }
+        centres.push(if m > 0.0 { s / m } else { nominal });
+    }
+    let mut cells = Vec::with_capacity(n_lines * chars);
+    let mut pitches = Vec::with_capacity(n_lines);
+    let half = CELL_HEIGHT as f32 / 2.0;
+    let cap = PITCH * 2.4 / 2.54 / 2.0;
+    for (line, &c) in centres.iter().enumerate() {
+        let profile = column_profile(&crop, (c - cap).max(0.0) as u32, (c + cap) as u32);
+        let (start, pitch) = fit_grid(&profile, chars);
+        pitches.push(pitch);
+        for index in 0..chars {
+            let x = start + index as f32 * pitch;
+            let corner = |px: f32, py: f32| to_page * (px, py);
+            cells.push(Cell {
+                line,
+                index,
+                x,
+                y: c - half,
+                width: pitch,
+                page: [corner(x, c - cap), corner(x + pitch, c - cap), corner(x + pitch, c + cap), corner(x, c + cap)],
+            });
+        }
+    }
+    Some(Rectified { image: crop, to_page, chars, cells, pitches, centres })
+}
+
+/// Stretches the crop's grey levels so ink is near 0 and paper near 255.
+fn normalise(img: &mut GrayImage) {
+    let mut hist = [0u32; 256];
+    for p in img.pixels() {
+        if let Some(b) = hist.get_mut(usize::from(p.0[0])) {
+            *b += 1;
+        }
+    }
+    let total: u32 = hist.iter().sum();
+    let quantile = |q: f32| {
+        let target = (total as f32 * q) as u32;
+        let mut acc = 0;
+        for (v, &c) in hist.iter().enumerate() {
+            acc += c;
+            if acc >= target {
+                return v as f32;
+            }
+        }
+        255.0
+    };
+    let (lo, hi) = (quantile(0.02), quantile(0.6));
+    let span = (hi - lo).max(16.0);
+    for p in img.pixels_mut() {
+        let v = (f32::from(p.0[0]) - lo) / span * 255.0;
+        p.0[0] = (v + 0.5).clamp(0.0, 255.0) as u8;
+    }
+}
+
+/// The `CELL_HEIGHT x PITCH` grey patch of a cell, as model input in `0..1`
+/// (ink high), written into `out` (row-major, `CELL_HEIGHT * PITCH` values).
+pub fn cell_pixels(crop: &GrayImage, cell: &Cell, out: &mut [f32]) {
+    let w = PITCH as usize;
+    let scale = cell.width / PITCH;
+    for (i, v) in out.iter_mut().enumerate().take(CELL_HEIGHT as usize * w) {
+        let (r, c) = ((i / w) as f32, (i % w) as f32);
+        let x = cell.x + (c + 0.5) * scale - 0.5;
+        let y = cell.y + r;
+        *v = 1.0 - bilinear(crop, x, y) / 255.0;
+    }
+}
+
+fn bilinear(img: &GrayImage, x: f32, y: f32) -> f32 {
+    let (w, h) = img.dimensions();
+    let (x0, y0) = (x.floor(), y.floor());
+    let (tx, ty) = (x - x0, y - y0);
+    let px = |xi: f32, yi: f32| {
+        if xi < 0.0 || yi < 0.0 || xi >= w as f32 || yi >= h as f32 {
+            255.0
+        } else {
+            f32::from(img.get_pixel(xi as u32, yi as u32).0[0])
+        }
+    };
+    let a = px(x0, y0) + (px(x0 + 1.0, y0) - px(x0, y0)) * tx;
+    let b = px(x0, y0 + 1.0) + (px(x0 + 1.0, y0 + 1.0) - px(x0, y0 + 1.0)) * tx;
+    a + (b - a) * ty
+}
