@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! scan [PATH]...              images (JPEG, PNG, TIFF, BMP) and folders, recursively
+//!                             (NAME-ir.* / NAME-uv.* beside NAME.* are band companions)
 //! scan --mrz-text FILE        MRZ text, documents separated by blank lines ('-': stdin)
 //!      --jobs N               parallel documents (default: all cores)
 //!      --repair               repair text input too (images are always repaired)
@@ -85,11 +86,11 @@ fn main() -> ExitCode {
         eprintln!("scan: give image files or folders, or --mrz-text FILE (see --help)");
         return ExitCode::from(2);
     }
-    if let Some(jobs) = args.jobs {
-        if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build_global() {
-            eprintln!("scan: --jobs: {e}");
-            return ExitCode::from(2);
-        }
+    if let Some(jobs) = args.jobs
+        && let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build_global()
+    {
+        eprintln!("scan: --jobs: {e}");
+        return ExitCode::from(2);
     }
     let mut config = Config::default().repair(args.repair);
     config.reference_date = args.reference_date;

@@ -8,7 +8,7 @@ specimen generator renders (see ``models/README.md`` for the exact commands):
 Reproducible: fixed seeds, deterministic algorithms, pinned packages
 (``models/requirements.txt``), CPU only. Usage::
 
-    python models/train.py --train models/data/train.bin --val models/data/val.bin \
+    python models/train.py --train models/data/train-*.bin --val models/data/val-*.bin \
         --out models/ocrb-cnn.onnx
 """
 
@@ -28,8 +28,8 @@ RECORD = H * W + 2
 CONDITIONS = ["clean", "skew", "quarter_turn", "degraded", "low_resolution", "scanner_bed"]
 
 
-def load(path):
-    raw = np.fromfile(path, dtype=np.uint8)
+def load(paths):
+    raw = np.concatenate([np.fromfile(p, dtype=np.uint8) for p in paths])
     raw = raw[: len(raw) // RECORD * RECORD].reshape(-1, RECORD)
     x = raw[:, : H * W].reshape(-1, 1, H, W).astype(np.float32) / 255.0
     y = raw[:, H * W].astype(np.int64)
@@ -105,8 +105,8 @@ def evaluate(model, x, y, cond):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--train", required=True)
-    ap.add_argument("--val", required=True)
+    ap.add_argument("--train", required=True, nargs="+")
+    ap.add_argument("--val", required=True, nargs="+")
     ap.add_argument("--out", required=True)
     ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--seed", type=int, default=20261123)

@@ -121,13 +121,20 @@ struct Attempt {
     refuted: usize,
     confidence: f32,
     location: MrzLocation,
+    /// Characters the repair had to force into their field's alphabet, plus
+    /// doubts: few for the right reading, many for an upside-down or wrong one.
+    misfits: usize,
 }
 
 impl Attempt {
-    /// Lower is better: check digits all holding first (formats have 3 to 5
-    /// digits, so a count would favour the ones with fewer), then confidence.
-    fn score(&self) -> (bool, usize, u32) {
-        (self.refuted != 0, if self.refuted == usize::MAX { 1 } else { 0 }, ((1.0 - self.confidence) * 1e4) as u32)
+    /// Lower is better: characters forced into their field's alphabet and
+    /// doubts, plus four for each check digit left refuted, then confidence.
+    /// Not "all check digits hold" first: a wrong reading (upside down, the
+    /// wrong width) rewritten by dozens of forced repairs can satisfy them by
+    /// chance, while the right reading of a worn scan may leave one refuted.
+    fn score(&self) -> (usize, u32) {
+        let refuted = if self.refuted == usize::MAX { 20 } else { self.refuted.min(5) };
+        (self.misfits + 4 * refuted, ((1.0 - self.confidence) * 1e4) as u32)
     }
 
     fn confirmed(&self) -> bool {
@@ -229,7 +236,9 @@ impl Reader {
                 let refs: Vec<&str> = repaired.lines.iter().map(String::as_str).collect();
                 let refuted = mrz::parse_lines(&refs)
                     .map_or(usize::MAX, |m| m.check_digits().filter(|c| c.status.is_refuted()).count());
-                Some(Attempt { rect, probs, repaired, refuted, confidence, location: loc })
+                let misfits = repaired.repairs.iter().filter(|r| r.basis == repair::RepairBasis::Alphabet).count()
+                    + repaired.doubts.len();
+                Some(Attempt { rect, probs, repaired, refuted, confidence, location: loc, misfits })
             }
             Err(_) => None,
         };

@@ -149,6 +149,21 @@ impl Verifier {
 
 #[cfg(feature = "ocr")]
 impl Verifier {
+    /// Reads the MRZ of a grey page: the lines (after check-digit repair), the
+    /// repairs and doubts, and the geometry (zone quadrilateral, baselines,
+    /// every character's cell, pitch, character height, resolution estimate).
+    ///
+    /// # Errors
+    ///
+    /// [`crate::ReadError`] when no MRZ is found or none can be read; and when
+    /// this verifier was built without the model ([`Verifier::new`]).
+    pub fn read_mrz(&self, page: &image::GrayImage) -> Result<crate::read::MrzReading, crate::read::ReadError> {
+        match &self.reader {
+            Some(r) => r.read(page),
+            None => Err(crate::read::ReadError::Ocr(crate::ocr::OcrError::Model("no model loaded".into()))),
+        }
+    }
+
     /// Judges one document given as image bytes (JPEG, PNG, TIFF, BMP): decode
     /// within limits, read the MRZ, check it. Never fails: an image that cannot
     /// be read gives an `unreadable` report saying why.

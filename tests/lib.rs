@@ -12,6 +12,8 @@ mod cli;
 mod fixtures;
 #[cfg(all(feature = "specimen", feature = "serde"))]
 mod image_fixtures;
+#[cfg(all(feature = "specimen", feature = "ocr", feature = "serde"))]
+mod read;
 #[cfg(feature = "serde")]
 mod schema;
 #[cfg(feature = "specimen")]

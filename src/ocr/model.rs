@@ -70,7 +70,7 @@ impl Model {
     /// [`OcrError::Model`] if the run fails or the input size is wrong.
     pub fn probabilities(&self, cells: Vec<f32>) -> Result<Vec<f32>, OcrError> {
         let per = (CELL_HEIGHT as usize) * (PITCH as usize);
-        if cells.is_empty() || cells.len() % per != 0 {
+        if cells.is_empty() || !cells.len().is_multiple_of(per) {
             return Err(OcrError::Model(format!("{} values is not a whole number of {per}-value cells", cells.len())));
         }
         let n = cells.len() / per;

@@ -52,7 +52,7 @@ mod tests {
     fn dark_marks_on_uneven_light() {
         // A gradient background with two dark squares, one in the dark half.
         let img = GrayImage::from_fn(100, 40, |x, y| {
-            let bg = 230 - (x as i32 * 120 / 100) as i32;
+            let bg = 230 - x as i32 * 120 / 100;
             let mark = (10..16).contains(&x) && (15..25).contains(&y) || (80..86).contains(&x) && (15..25).contains(&y);
             image::Luma([if mark { (bg - 70).max(0) as u8 } else { bg as u8 }])
         });

@@ -11,14 +11,34 @@
 //! The orientation is known up to a half turn; the reader settles it.
 
 use image::GrayImage;
-use image::imageops::FilterType;
 
 use super::ScanError;
 use super::binarize::local_ink;
 use super::components::{Component, components};
 
-/// Long side of the working copy.
-const WORK_SIDE: u32 = 1400;
+/// Long side of the working copy, at most (pages are shrunk by a whole factor).
+const WORK_SIDE: u32 = 1300;
+
+/// Shrinks by a whole factor, averaging `f x f` blocks: cheap, and it keeps
+/// thin strokes as lighter strokes rather than dropping them.
+fn shrink(gray: &GrayImage, f: u32) -> GrayImage {
+    let (w, h) = (gray.width() / f, gray.height() / f);
+    let src = gray.as_raw();
+    let stride = gray.width() as usize;
+    let mut out = GrayImage::new(w.max(1), h.max(1));
+    let area = f * f;
+    for (y, row) in out.rows_mut().enumerate() {
+        for (x, p) in row.enumerate() {
+            let mut sum = 0u32;
+            for dy in 0..f as usize {
+                let start = (y * f as usize + dy) * stride + x * f as usize;
+                sum += src.get(start..start + f as usize).map_or(0, |s| s.iter().map(|&v| u32::from(v)).sum());
+            }
+            p.0[0] = (sum / area) as u8;
+        }
+    }
+    out
+}
 
 /// One MRZ line in page pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -361,13 +381,9 @@ pub fn locate(gray: &GrayImage) -> Result<Vec<MrzLocation>, ScanError> {
     if w.min(h) < 60 || w.max(h) < 200 {
         return Err(ScanError::TooSmall { width: w, height: h });
     }
-    let scale = (f64::from(WORK_SIDE) / f64::from(w.max(h))).min(1.0);
-    let work = if scale < 1.0 {
-        let (ww, wh) = ((f64::from(w) * scale).round().max(1.0) as u32, (f64::from(h) * scale).round().max(1.0) as u32);
-        image::imageops::resize(gray, ww, wh, FilterType::Triangle)
-    } else {
-        gray.clone()
-    };
+    let factor = w.max(h).div_ceil(WORK_SIDE).max(1);
+    let scale = 1.0 / f64::from(factor);
+    let work = if factor > 1 { shrink(gray, factor) } else { gray.clone() };
     let ink = local_ink(&work, 15, 28, 0.86);
     let comps = components(&ink);
     let inv = (1.0 / scale) as f32;
@@ -424,11 +440,12 @@ pub fn locate(gray: &GrayImage) -> Result<Vec<MrzLocation>, ScanError> {
                 char_height: (group.iter().map(|l| l.thickness).sum::<f64>() / group.len() as f64) as f32 * inv,
             };
             let score = group.len() as f64 * 1e6 + group.iter().map(|l| l.glyphs.len() as f64).sum::<f64>();
-            // The same zone found at two sizes counts once.
+            // The same zone found at two sizes (or both ways round) counts once.
+            let near =
+                |p: (f32, f32), q: (f32, f32)| (p.0 - q.0).abs() + (p.1 - q.1).abs() < location.char_height * 2.0;
             let dup = found.iter().any(|(_, f)| {
-                let (a, b) = (f.lines.first().map(|l| l.centre), location.lines.first().map(|l| l.centre));
-                matches!((a, b), (Some(a), Some(b)) if (a.0 - b.0).abs() + (a.1 - b.1).abs() < location.char_height * 2.0)
-                    && f.lines.len() == location.lines.len()
+                f.lines.len() == location.lines.len()
+                    && location.lines.iter().all(|l| f.lines.iter().any(|m| near(l.centre, m.centre)))
             });
             if !dup {
                 found.push((score, location));

@@ -19,6 +19,10 @@ const LINE_SPACING: f32 = PITCH * 4.23 / 2.54;
 const MARGIN: f32 = PITCH;
 /// Cell height taken around a line's centre (the model's input height).
 pub const CELL_HEIGHT: u32 = 24;
+/// Height the line's characters are scaled to within a cell: characters are
+/// printed 2.0 to 3.2 mm tall at a 2.54 mm pitch, so the height is measured
+/// per line and normalised, and the model always sees the same size.
+const GLYPH_HEIGHT: f32 = 18.0;
 
 /// One character cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -33,6 +37,9 @@ pub struct Cell {
     pub y: f32,
     /// Width (the fitted pitch) in the crop.
     pub width: f32,
+    /// Height sampled in the crop (scaled so the line's characters are
+    /// `GLYPH_HEIGHT` of the `CELL_HEIGHT` rows).
+    pub height: f32,
     /// Corners in page pixels: top-left, top-right, bottom-right, bottom-left
     /// of the character's cell (cap height tall).
     pub page: [(f32, f32); 4],
@@ -53,6 +60,8 @@ pub struct Rectified {
     pub pitches: Vec<f32>,
     /// Line centres in the crop.
     pub centres: Vec<f32>,
+    /// Measured character height of each line in the crop.
+    pub heights: Vec<f32>,
 }
 
 impl Rectified {
@@ -154,24 +163,38 @@ pub fn rectify(page: &GrayImage, loc: &MrzLocation, chars: usize) -> Option<Rect
     normalise(&mut crop);
     let to_page = to_crop.invert();
 
-    // Line centres: refine each nominal centre to the row profile's ink mass.
+    // Each line's ink: the rows around its nominal centre where the row
+    // profile exceeds a quarter of its peak give the top and bottom of the
+    // characters (fillers are lower than capitals, and weigh little).
     let rows = row_profile(&crop);
     let mut centres = Vec::with_capacity(n_lines);
+    let mut heights = Vec::with_capacity(n_lines);
     for i in 0..n_lines {
         let nominal = top + i as f32 * LINE_SPACING;
-        let (lo, hi) = ((nominal - PITCH * 0.7).max(0.0) as usize, ((nominal + PITCH * 0.7) as usize).min(rows.len()));
-        let (mut m, mut s) = (0.0f32, 0.0f32);
-        for (y, v) in rows.iter().enumerate().take(hi).skip(lo) {
-            m += v;
-            s += v * y as f32;
+        let (lo, hi) = (
+            (nominal - LINE_SPACING * 0.5).max(0.0) as usize,
+            ((nominal + LINE_SPACING * 0.5) as usize).min(rows.len()),
+        );
+        let band = rows.get(lo..hi).unwrap_or(&[]);
+        let peak = band.iter().copied().fold(0.0f32, f32::max);
+        let inked: Vec<usize> =
+            band.iter().enumerate().filter(|(_, v)| **v > peak * 0.25).map(|(k, _)| lo + k).collect();
+        match (inked.first(), inked.last()) {
+            (Some(&a), Some(&b)) if b > a + 4 => {
+                centres.push((a + b) as f32 / 2.0 + 0.5);
+                heights.push((b - a + 1) as f32);
+            }
+            _ => {
+                centres.push(nominal);
+                heights.push(PITCH * 2.4 / 2.54);
+            }
         }
-        centres.push(if m > 0.0 { s / m } else { nominal });
     }
     let mut cells = Vec::with_capacity(n_lines * chars);
     let mut pitches = Vec::with_capacity(n_lines);
-    let half = CELL_HEIGHT as f32 / 2.0;
-    let cap = PITCH * 2.4 / 2.54 / 2.0;
-    for (line, &c) in centres.iter().enumerate() {
+    for (line, (&c, &hgt)) in centres.iter().zip(&heights).enumerate() {
+        let cap = hgt / 2.0;
+        let sampled = CELL_HEIGHT as f32 * hgt / GLYPH_HEIGHT;
         let profile = column_profile(&crop, (c - cap).max(0.0) as u32, (c + cap) as u32);
         let (start, pitch) = fit_grid(&profile, chars);
         pitches.push(pitch);
@@ -182,13 +205,14 @@ pub fn rectify(page: &GrayImage, loc: &MrzLocation, chars: usize) -> Option<Rect
                 line,
                 index,
                 x,
-                y: c - half,
+                y: c - sampled / 2.0,
                 width: pitch,
+                height: sampled,
                 page: [corner(x, c - cap), corner(x + pitch, c - cap), corner(x + pitch, c + cap), corner(x, c + cap)],
             });
         }
     }
-    Some(Rectified { image: crop, to_page, chars, cells, pitches, centres })
+    Some(Rectified { image: crop, to_page, chars, cells, pitches, centres, heights })
 }
 
 /// Stretches the crop's grey levels so ink is near 0 and paper near 255.
@@ -223,11 +247,12 @@ fn normalise(img: &mut GrayImage) {
 /// (ink high), written into `out` (row-major, `CELL_HEIGHT * PITCH` values).
 pub fn cell_pixels(crop: &GrayImage, cell: &Cell, out: &mut [f32]) {
     let w = PITCH as usize;
-    let scale = cell.width / PITCH;
+    let sx = cell.width / PITCH;
+    let sy = cell.height / CELL_HEIGHT as f32;
     for (i, v) in out.iter_mut().enumerate().take(CELL_HEIGHT as usize * w) {
         let (r, c) = ((i / w) as f32, (i % w) as f32);
-        let x = cell.x + (c + 0.5) * scale - 0.5;
-        let y = cell.y + r;
+        let x = cell.x + (c + 0.5) * sx - 0.5;
+        let y = cell.y + (r + 0.5) * sy - 0.5;
         *v = 1.0 - bilinear(crop, x, y) / 255.0;
     }
 }

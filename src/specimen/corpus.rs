@@ -505,7 +505,8 @@ impl Generator {
 
         // The printer: ink spread and the OCR-B implementation's glyph width.
         let mut mrz_style = MrzStyle {
-            weight_mm: rng.uniform(0.0, 0.1) as f32,
+            face: if rng.chance(0.5) { Face::OcrB } else { Face::OcrBSharp },
+            weight_mm: rng.uniform(0.0, 0.14) as f32,
             width_scale: rng.uniform(0.92, 1.1) as f32,
             ..MrzStyle::default()
         };

@@ -3,6 +3,7 @@
 use ab_glyph::{Font, FontRef, GlyphId, PxScale};
 
 static OCRB: &[u8] = include_bytes!("../../assets/fonts/OCRB.otf");
+static OCRB_SHARP: &[u8] = include_bytes!("../../assets/fonts/OCRBS.otf");
 static SANS: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Regular.ttf");
 static SANS_BOLD: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Bold.ttf");
 static SERIF: &[u8] = include_bytes!("../../assets/fonts/LiberationSerif-Regular.ttf");
@@ -13,6 +14,8 @@ static MONO: &[u8] = include_bytes!("../../assets/fonts/LiberationMono-Regular.t
 pub(crate) enum Face {
     /// OCR-B, for the MRZ.
     OcrB,
+    /// OCR-B with squarer strokes ("sharp" variant of the same family).
+    OcrBSharp,
     /// Sans-serif, regular.
     Sans,
     /// Sans-serif, bold.
@@ -26,6 +29,7 @@ pub(crate) enum Face {
 /// The parsed fonts, loaded once per generator.
 pub(crate) struct Fonts {
     ocrb: FontRef<'static>,
+    ocrb_sharp: FontRef<'static>,
     sans: FontRef<'static>,
     sans_bold: FontRef<'static>,
     serif: FontRef<'static>,
@@ -43,6 +47,7 @@ impl Fonts {
         let parse = |b: &'static [u8]| FontRef::try_from_slice(b).map_err(|_| FontError);
         Ok(Fonts {
             ocrb: parse(OCRB)?,
+            ocrb_sharp: parse(OCRB_SHARP)?,
             sans: parse(SANS)?,
             sans_bold: parse(SANS_BOLD)?,
             serif: parse(SERIF)?,
@@ -53,6 +58,7 @@ impl Fonts {
     pub(crate) fn get(&self, face: Face) -> &FontRef<'static> {
         match face {
             Face::OcrB => &self.ocrb,
+            Face::OcrBSharp => &self.ocrb_sharp,
             Face::Sans => &self.sans,
             Face::SansBold => &self.sans_bold,
             Face::Serif => &self.serif,

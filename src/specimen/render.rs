@@ -235,7 +235,8 @@ pub(crate) fn render_page(fonts: &Fonts, spec: &PageSpec<'_>, rng: &mut Rng) -> 
     // Zones.
     let margin = if spec.format == Format::Td1 { 3.0 } else { 4.0 };
     let centres = mrz_centres(spec.format);
-    let mrz_cap_mm = rng.uniform(2.25, 2.55) as f32;
+    // OCR-B size 1 is printed 2.0 to 3.2 mm tall; printers differ.
+    let mrz_cap_mm = rng.uniform(1.9, 2.7) as f32;
     let top_centre = centres.first().copied().unwrap_or(10.0);
     let mrz_top_mm = h_mm - top_centre - mrz_cap_mm / 2.0 - 1.6;
     let header_h = match spec.format {

@@ -1,0 +1,88 @@
+//! Reading speed: one 300 dpi TD3 page and one TD1 card, stage by stage
+//! (decode, locate, segment, recognise, repair), the whole read, and batch
+//! throughput on one thread and on every core.
+//!
+//! `cargo bench --features specimen --bench scan`
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use mrtd_verify::mrz::Format;
+use mrtd_verify::mrz::repair::{Candidate, repair_readings};
+use mrtd_verify::ocr::{CLASSES, Model, top_candidates};
+use mrtd_verify::scan::{self, CELL_HEIGHT, DecodeLimits, PITCH};
+use mrtd_verify::specimen::{Condition, CorpusOptions, Generator, Truth};
+use mrtd_verify::{Config, Verifier};
+use rayon::prelude::*;
+
+fn pages(format: Format, n: u64) -> Vec<Vec<u8>> {
+    let g = Generator::new(CorpusOptions::default().dpi(300).bands(false).store_jpeg(Some(90))).unwrap();
+    (0..n).map(|i| g.render(4242, i, format, Truth::Genuine, Condition::Clean).unwrap().visible).collect()
+}
+
+fn stages(c: &mut Criterion) {
+    let model = Model::bundled().unwrap();
+    for (name, format) in [("td3", Format::Td3), ("td1", Format::Td1)] {
+        let bytes = pages(format, 1).remove(0);
+        let gray = scan::to_gray(&scan::decode(&bytes, &DecodeLimits::default()).unwrap());
+        let locs = scan::locate(&gray).unwrap();
+        let loc = locs.iter().find(|l| l.lines.len() == format.lines()).unwrap().clone();
+        let rect = scan::rectify(&gray, &loc, format.width()).unwrap();
+        let per = (CELL_HEIGHT * PITCH as u32) as usize;
+        let mut cells = vec![0.0f32; rect.cells.len() * per];
+        for (cell, out) in rect.cells.iter().zip(cells.chunks_mut(per)) {
+            scan::cell_pixels(&rect.image, cell, out);
+        }
+        let probs = model.probabilities(cells.clone()).unwrap();
+        let k = CLASSES.len();
+        let candidates: Vec<Vec<Vec<Candidate>>> = (0..format.lines())
+            .map(|l| {
+                (0..format.width()).map(|i| top_candidates(&probs[(l * format.width() + i) * k..][..k], 3)).collect()
+            })
+            .collect();
+
+        let mut g = c.benchmark_group(format!("read/{name}"));
+        g.throughput(Throughput::Elements(1));
+        g.bench_function("decode", |b| {
+            b.iter(|| scan::to_gray(&scan::decode(black_box(&bytes), &DecodeLimits::default()).unwrap()))
+        });
+        g.bench_function("locate", |b| b.iter(|| scan::locate(black_box(&gray)).unwrap()));
+        g.bench_function("segment", |b| {
+            b.iter(|| {
+                let r = scan::rectify(black_box(&gray), &loc, format.width()).unwrap();
+                let mut out = vec![0.0f32; r.cells.len() * per];
+                for (cell, o) in r.cells.iter().zip(out.chunks_mut(per)) {
+                    scan::cell_pixels(&r.image, cell, o);
+                }
+                out
+            })
+        });
+        g.bench_function("recognise", |b| b.iter(|| model.probabilities(black_box(cells.clone())).unwrap()));
+        g.bench_function("repair", |b| b.iter(|| repair_readings(black_box(&candidates)).unwrap()));
+        let verifier = Verifier::with_model(Config::default()).unwrap();
+        g.bench_function("whole_read", |b| b.iter(|| verifier.verify_image("bench", black_box(&bytes))));
+        g.finish();
+    }
+}
+
+fn batch(c: &mut Criterion) {
+    let docs = pages(Format::Td3, 8);
+    let verifier = Verifier::with_model(Config::default()).unwrap();
+    let mut g = c.benchmark_group("batch/td3_300dpi");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(docs.len() as u64));
+    for threads in [1usize, 2] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        g.bench_function(BenchmarkId::new("threads", threads), |b| {
+            b.iter(|| {
+                pool.install(|| docs.par_iter().map(|d| verifier.verify_image("bench", d).verdict).collect::<Vec<_>>())
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, stages, batch);
+criterion_main!(benches);

@@ -1,0 +1,194 @@
+//! Reading MRZs from images: the committed fixtures, rotated and degraded
+//! variants from seeds, malformed inputs, and the CLI over a folder.
+
+use std::process::Command;
+use std::sync::OnceLock;
+
+use mrtd_verify::mrz::{Date, Format};
+use mrtd_verify::specimen::{Condition, CorpusOptions, Forgery, Generator, Truth};
+use mrtd_verify::{Config, Verdict, Verifier};
+use serde_json::Value;
+
+use crate::common::{example, root};
+
+fn verifier() -> &'static Verifier {
+    static V: OnceLock<Verifier> = OnceLock::new();
+    V.get_or_init(|| Verifier::with_model(Config::default().reference_date(Date::new(2026, 6, 1).unwrap())).unwrap())
+}
+
+fn fixture_labels() -> Vec<Value> {
+    std::fs::read_to_string(root().join("fixtures/specimens/labels.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn lines_of(v: &Value) -> Vec<String> {
+    v.as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_owned()).collect()
+}
+
+/// Every fixture whose MRZ is printed in OCR-B is read exactly, as printed
+/// (forged characters included).
+#[test]
+fn fixtures_are_read_exactly() {
+    for label in fixture_labels() {
+        if label["forgery"] == "mrz_retyped" {
+            continue;
+        }
+        let file = label["file"].as_str().unwrap();
+        let bytes = std::fs::read(root().join("fixtures/specimens").join(file)).unwrap();
+        let report = verifier().verify_image(file, &bytes);
+        let read = report.mrz.as_ref().map(|m| m.lines.clone()).unwrap_or_default();
+        assert_eq!(read, lines_of(&label["mrz_lines"]), "{file}: {:?} {:?}", report.verdict, report.error);
+        let scan = report.scan.as_ref().unwrap();
+        let dpi = label["capture"]["dpi"].as_f64().unwrap() as f32;
+        assert!((scan.dpi_estimate - dpi).abs() < dpi * 0.08, "{file}: dpi {} vs {dpi}", scan.dpi_estimate);
+        let t = report.timings_ms.unwrap();
+        assert!(t.total >= t.locate && t.locate > 0.0);
+    }
+}
+
+/// The verdicts the checks of this stage can give: genuine documents pass or
+/// refer (never fail), the altered check digit fails, expired refers.
+#[test]
+fn fixture_verdicts() {
+    for label in fixture_labels() {
+        let file = label["file"].as_str().unwrap();
+        let bytes = std::fs::read(root().join("fixtures/specimens").join(file)).unwrap();
+        let report = verifier().verify_image(file, &bytes);
+        if label["genuine"] == true {
+            assert!(matches!(report.verdict, Verdict::Pass | Verdict::Refer), "{file}: {:?}", report.verdict);
+        }
+        if label["forgery"] == "check_digit_altered" {
+            assert_eq!(report.verdict, Verdict::Fail, "{file}");
+            let refuted = label["detail"]["refuted_check"].as_str().unwrap();
+            let finding = report.findings.iter().find(|f| f.check == format!("mrz.check_digit.{refuted}")).unwrap();
+            assert_eq!(finding.status, mrtd_verify::Status::Fail);
+        }
+        if label["invalid"] == "expired" {
+            assert_eq!(report.verdict, Verdict::Refer, "{file}");
+        }
+    }
+}
+
+/// Rotated, skewed, degraded, low-resolution and scanner-bed captures of
+/// every format, from seeds the model never saw, are read exactly, and a
+/// wrong MRZ is never reported valid.
+#[test]
+fn captures_of_every_kind_are_read() {
+    let g = Generator::new(CorpusOptions::default().bands(false)).unwrap();
+    let mut failures = Vec::new();
+    for (ci, condition) in Condition::ALL.into_iter().enumerate() {
+        for (fi, format) in Format::ALL.into_iter().enumerate() {
+            let index = (ci * 10 + fi) as u64;
+            let s = g.render(777_777, index, format, Truth::Genuine, condition).unwrap();
+            let report = verifier().verify_image(&s.label.file, &s.visible);
+            let read = report.mrz.as_ref().map(|m| m.lines.clone()).unwrap_or_default();
+            if read != s.label.mrz_lines {
+                assert!(
+                    !report.mrz.as_ref().is_some_and(|m| m.valid),
+                    "{condition:?} {format}: a wrong MRZ reported valid"
+                );
+                failures.push(format!("{condition:?} {format}: read {read:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// An MRZ printed in another font is a print forgery, not a reading failure:
+/// the reader still returns it (the print checks judge the font).
+#[test]
+fn retyped_mrz_is_still_read() {
+    let g = Generator::new(CorpusOptions::default().bands(false)).unwrap();
+    let s = g.render(777_778, 1, Format::Td3, Truth::Forged(Forgery::MrzRetyped), Condition::Clean).unwrap();
+    let report = verifier().verify_image("retyped", &s.visible);
+    assert_ne!(report.verdict, Verdict::Unreadable, "{:?}", report.error);
+}
+
+/// Every malformed input gives a clear error and an `unreadable` verdict.
+#[test]
+fn bad_inputs_are_unreadable_not_panics() {
+    let dir = root().join("fixtures/bad");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md" || e == "py") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let report = verifier().verify_image(&path.display().to_string(), &bytes);
+        assert_eq!(report.verdict, Verdict::Unreadable, "{}", path.display());
+        let e = report.error.as_ref().unwrap();
+        assert!(!e.message.is_empty());
+        let expected: &[&str] = match path.file_name().and_then(|n| n.to_str()).unwrap_or("") {
+            "huge-dimensions.png" => &["too_large"],
+            "tiny.png" => &["too_small"],
+            "photo-no-document.png" => &["not_found", "unreadable"],
+            _ => &["decode"],
+        };
+        assert!(expected.contains(&e.kind.as_str()), "{}: {} ({})", path.display(), e.kind, e.message);
+        seen += 1;
+    }
+    assert_eq!(seen, 7);
+}
+
+/// The CLI over folders: one report per document (band companions are not
+/// documents), bad files do not stop the batch, exit code 1.
+#[test]
+fn cli_scans_folders_and_goes_on() {
+    let out = Command::new(example("scan"))
+        .args([
+            "fixtures/specimens",
+            "fixtures/bad",
+            "--format",
+            "json",
+            "--reference-date",
+            "2026-06-01",
+            "--jobs",
+            "2",
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let reports: Vec<Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let labels = fixture_labels();
+    // 7 bad files (the .md and .py have no image extension and are skipped).
+    assert_eq!(reports.len(), labels.len() + 7);
+    for (r, l) in reports.iter().zip(&labels) {
+        assert_eq!(r["source"], format!("fixtures/specimens/{}", l["file"].as_str().unwrap()));
+        assert!(r["timings_ms"]["total"].as_f64().unwrap() > 0.0);
+    }
+    assert!(reports.iter().skip(labels.len()).all(|r| r["verdict"] == "unreadable"));
+}
+
+/// What scanners write: 16-bit grey TIFF and BMP read like the JPEG.
+#[test]
+fn tiff_16_bit_and_bmp() {
+    let label = &fixture_labels()[0];
+    let file = label["file"].as_str().unwrap();
+    let img = image::open(root().join("fixtures/specimens").join(file)).unwrap();
+    let mut tiff = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageLuma16(img.to_luma16()).write_to(&mut tiff, image::ImageFormat::Tiff).unwrap();
+    let mut bmp = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut bmp, image::ImageFormat::Bmp).unwrap();
+    for (name, bytes) in [("16-bit TIFF", tiff.into_inner()), ("BMP", bmp.into_inner())] {
+        let report = verifier().verify_image(name, &bytes);
+        let read = report.mrz.as_ref().map(|m| m.lines.clone()).unwrap_or_default();
+        assert_eq!(read, lines_of(&label["mrz_lines"]), "{name}");
+    }
+    // The geometry API gives every character's cell on the page.
+    let gray = mrtd_verify::scan::to_gray(&img);
+    let reading = verifier().read_mrz(&gray).unwrap();
+    assert_eq!(reading.geometry.chars.len(), lines_of(&label["mrz_lines"]).iter().map(String::len).sum::<usize>());
+    assert_eq!(reading.geometry.baselines.len(), reading.lines.len());
+    let char_h = label["mrz_char_height_px"].as_f64().unwrap() as f32;
+    assert!(
+        (reading.geometry.char_height_px - char_h).abs() < char_h * 0.15,
+        "{} vs {char_h}",
+        reading.geometry.char_height_px
+    );
+}
