@@ -43,8 +43,12 @@ fn main() {
                 report.mrz.as_ref().map(|m| m.lines.iter().map(String::as_str).collect()).unwrap_or_default();
             let exact = read == truth;
             let ms = report.timings_ms.map_or(0.0, |t| t.total);
-            let mut line =
-                format!("{} {file:40} {:10} {ms:6.0} ms", if exact { "ok " } else { "ERR" }, report.verdict.name());
+            let conf = report.scan.as_ref().map_or(0.0, |s| s.min_confidence);
+            let mut line = format!(
+                "{} {file:40} {:10} {ms:6.0} ms  min confidence {conf:.2}",
+                if exact { "ok " } else { "ERR" },
+                report.verdict.name()
+            );
             if !exact {
                 if let Some(e) = &report.error {
                     line.push_str(&format!("  ({})", e.message));

@@ -57,8 +57,21 @@ fn parse_date(s: &str) -> Result<Date, String> {
 
 const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "tif", "tiff", "bmp"];
 
-/// Files named on the command line as given; folders walked for image files,
-/// in sorted order.
+fn is_image(p: &Path) -> bool {
+    p.extension().and_then(|e| e.to_str()).is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// Whether `p` is the infrared or ultraviolet companion (`NAME-ir.*`,
+/// `NAME-uv.*`) of a visible-light image `NAME.*` in the same folder, as
+/// document readers save them: a band of that document, not a document.
+fn is_companion(p: &Path, siblings: &[PathBuf]) -> bool {
+    let Some(stem) = p.file_stem().and_then(|s| s.to_str()) else { return false };
+    let Some(base) = stem.strip_suffix("-ir").or_else(|| stem.strip_suffix("-uv")) else { return false };
+    siblings.iter().any(|s| s != p && s.file_stem().and_then(|x| x.to_str()) == Some(base) && is_image(s))
+}
+
+/// Files named on the command line as given; folders walked for image files
+/// (band companions left out), in sorted order.
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     if !path.is_dir() {
         out.push(path.to_path_buf());
@@ -66,15 +79,11 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
-    for p in entries {
+    for p in &entries {
         if p.is_dir() {
-            collect(&p, out)?;
-        } else if p
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-        {
-            out.push(p);
+            collect(p, out)?;
+        } else if is_image(p) && !is_companion(p, &entries) {
+            out.push(p.clone());
         }
     }
     Ok(())

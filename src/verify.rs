@@ -242,10 +242,21 @@ impl Verifier {
             min_confidence,
         });
         report.verdict = crate::report::verdict_of(&report.findings);
-        // A refuted check digit over characters the model was unsure of is no
-        // evidence of forgery: ask for a rescan rather than fail the document.
+        // A character the model could hardly read makes the whole reading
+        // untrustworthy (names have no check digit to catch it), and a refuted
+        // check digit over characters it was unsure of is no evidence of
+        // forgery: ask for a rescan rather than judge the document.
         let refuted_unsure = m.check_digits().any(|c| c.status.is_refuted()) && min_confidence < 0.9;
-        if refuted_unsure {
+        if min_confidence < LOW_CONFIDENCE {
+            report.verdict = crate::report::Verdict::Unreadable;
+            report.error = Some(ReportError::new(
+                "unreadable",
+                format!(
+                    "some MRZ characters read with low confidence ({:.0} %): rescan the document",
+                    min_confidence * 100.0
+                ),
+            ));
+        } else if refuted_unsure {
             report.verdict = crate::report::Verdict::Unreadable;
             report.error = Some(ReportError {
                 kind: "unreadable".into(),
@@ -260,6 +271,12 @@ impl Verifier {
         report
     }
 }
+
+/// Below this first-choice probability, a character is not read: the report
+/// asks for a rescan. On the 35 real specimens every exact reading had all its
+/// characters above 0.55, and the wrong ones had some below 0.45.
+#[cfg(feature = "ocr")]
+const LOW_CONFIDENCE: f32 = 0.45;
 
 fn parse_error(e: &ParseError) -> ReportError {
     let (line, column) = e.position().map_or((None, None), |(l, c)| (Some(l), Some(c)));

@@ -15,8 +15,9 @@ use super::locate::MrzLocation;
 pub const PITCH: f32 = 20.0;
 /// Line spacing of the crop: 4.23 mm over a 2.54 mm pitch.
 const LINE_SPACING: f32 = PITCH * 4.23 / 2.54;
-/// Crop margin around the zone.
-const MARGIN: f32 = PITCH;
+/// Crop margin around the zone (room for the grid to shift when the located
+/// extent missed a character at either end).
+const MARGIN: f32 = 2.0 * PITCH;
 /// Cell height taken around a line's centre (the model's input height).
 pub const CELL_HEIGHT: u32 = 24;
 /// Height the line's characters are scaled to within a cell: characters are
@@ -99,25 +100,162 @@ fn sample(p: &[f32], x: f32) -> f32 {
     a + (b - a) * t
 }
 
-/// Fits the grid of one line: the (start, pitch) minimising the ink on the
-/// `n + 1` cell boundaries, near the nominal grid.
-fn fit_grid(profile: &[f32], n: usize) -> (f32, f32) {
-    let nominal = (MARGIN, PITCH);
-    let mut best = (f32::MAX, nominal);
+/// Cost of a grid on a column profile (with its prefix sums): ink on the cell
+/// boundaries, cells without ink (every MRZ position holds a glyph), and ink
+/// just outside the grid.
+fn grid_cost(profile: &[f32], prefix: &[f32], typical: f32, start: f32, pitch: f32, n: usize) -> f32 {
+    let mean = |a: f32, b: f32| {
+        let (ia, ib) = (a.max(0.0) as usize, (b.max(0.0) as usize).min(prefix.len().saturating_sub(1)));
+        if ib <= ia {
+            return 0.0;
+        }
+        (prefix.get(ib).copied().unwrap_or(0.0) - prefix.get(ia).copied().unwrap_or(0.0)) / (ib - ia) as f32
+    };
+    let boundaries: f32 = (0..=n).map(|k| sample(profile, start + k as f32 * pitch)).sum();
+    let empty: f32 = (0..n)
+        .map(|k| {
+            let c = start + (k as f32 + 0.5) * pitch;
+            (typical * 0.35 - mean(c - pitch * 0.25, c + pitch * 0.25)).max(0.0)
+        })
+        .sum();
+    let end = start + n as f32 * pitch;
+    let outside = mean(start - pitch, start - pitch * 0.15) + mean(end + pitch * 0.15, end + pitch);
+    boundaries + 4.0 * empty + 4.0 * outside
+}
+
+/// Prefix sums of a profile, and its typical inked level over the nominal grid.
+fn prefix_and_typical(profile: &[f32], n: usize) -> (Vec<f32>, f32) {
+    let mut prefix = Vec::with_capacity(profile.len() + 1);
+    let mut acc = 0.0;
+    prefix.push(0.0);
+    for v in profile {
+        acc += v;
+        prefix.push(acc);
+    }
+    let lo = MARGIN as usize;
+    let hi = ((MARGIN + n as f32 * PITCH) as usize).min(profile.len());
+    let mut cols: Vec<f32> = profile.get(lo..hi).unwrap_or(&[]).to_vec();
+    cols.sort_by(f32::total_cmp);
+    let typical = cols.get(cols.len() * 3 / 4).copied().unwrap_or(0.0);
+    (prefix, typical)
+}
+
+/// Fits one grid (start, pitch) to all lines at once on their summed profile,
+/// near the nominal grid.
+fn fit_common(profile: &[f32], n: usize) -> (f32, f32) {
+    let (prefix, typical) = prefix_and_typical(profile, n);
+    let mut best = (f32::MAX, (MARGIN, PITCH));
     let mut pitch = PITCH * 0.94;
     while pitch <= PITCH * 1.06 {
-        let mut start = MARGIN - PITCH * 0.6;
-        while start <= MARGIN + PITCH * 0.6 {
-            let mut cost: f32 = (0..=n).map(|k| sample(profile, start + k as f32 * pitch)).sum();
-            // Ink must sit inside the grid: penalise ink just outside it.
-            cost +=
-                sample(profile, start - pitch * 0.5) * 2.0 + sample(profile, start + (n as f32 + 0.5) * pitch) * 2.0;
+        let mut start = MARGIN - PITCH * 1.6;
+        while start <= MARGIN + PITCH * 1.6 {
+            let cost = grid_cost(profile, &prefix, typical, start, pitch, n);
             if cost < best.0 {
                 best = (cost, (start, pitch));
             }
             start += 0.5;
         }
         pitch += PITCH * 0.004;
+    }
+    best.1
+}
+
+/// Horizontal centres of the separate, glyph-sized blobs of one line band.
+fn glyph_centres(crop: &GrayImage, centre: f32, height: f32) -> Vec<f32> {
+    let (y0, y1) = ((centre - height * 0.6).max(0.0) as u32, ((centre + height * 0.6) as u32).min(crop.height()));
+    if y1 <= y0 + 2 {
+        return Vec::new();
+    }
+    let band = GrayImage::from_fn(crop.width(), y1 - y0, |x, y| {
+        Luma([if crop.get_pixel(x, y0 + y).0[0] < 128 { 255 } else { 0 }])
+    });
+    super::components::components(&band)
+        .into_iter()
+        .filter(|c| {
+            let (w, h) = (c.width() as f32, c.height() as f32);
+            w > PITCH * 0.15 && w < PITCH * 1.1 && h > height * 0.3 && h < height * 1.3
+        })
+        .map(|c| (c.x0 + c.x1 + 1) as f32 / 2.0)
+        .collect()
+}
+
+/// Fits the grid to glyph centres: each centre should sit on a cell's
+/// centre, and none outside the `n` cells. `None` when too few glyphs stand
+/// apart (very bold print merges them) to trust it.
+fn fit_centres(centres: &[f32], n: usize, lines: usize) -> Option<(f32, f32)> {
+    if centres.len() < n * lines / 3 {
+        return None;
+    }
+    let mut best = (f32::MAX, (MARGIN, PITCH));
+    let mut pitch = PITCH * 0.94;
+    while pitch <= PITCH * 1.06 {
+        let mut start = MARGIN - PITCH * 1.6;
+        while start <= MARGIN + PITCH * 1.6 {
+            let mut cost = 0.0;
+            for &x in centres {
+                let k = ((x - start) / pitch - 0.5).round();
+                let d = (x - (start + (k + 0.5) * pitch)).abs().min(pitch * 0.5);
+                cost += d * d;
+                if k < 0.0 || k >= n as f32 {
+                    cost += pitch * pitch;
+                }
+            }
+            if cost < best.0 {
+                best = (cost, (start, pitch));
+            }
+            start += 0.25;
+        }
+        pitch += PITCH * 0.002;
+    }
+    Some(best.1)
+}
+
+/// Refines one line's start and pitch from its own glyph centres, near the
+/// common grid.
+fn refine_centres(centres: &[f32], n: usize, (start0, pitch0): (f32, f32)) -> Option<(f32, f32)> {
+    if centres.len() < n / 3 {
+        return None;
+    }
+    let mut best = (f32::MAX, (start0, pitch0));
+    for step in -5..=5 {
+        let pitch = pitch0 * (1.0 + step as f32 * 0.002);
+        let mut start = start0 - pitch * 0.3;
+        while start <= start0 + pitch * 0.3 {
+            let mut cost = 0.0;
+            for &x in centres {
+                let k = ((x - start) / pitch - 0.5).round();
+                let d = (x - (start + (k + 0.5) * pitch)).abs().min(pitch * 0.5);
+                cost += d * d;
+                if k < 0.0 || k >= n as f32 {
+                    cost += pitch * pitch;
+                }
+            }
+            if cost < best.0 {
+                best = (cost, (start, pitch));
+            }
+            start += 0.25;
+        }
+    }
+    Some(best.1)
+}
+
+/// Refines one line's grid around the common one: start within +-0.2 pitch,
+/// pitch within +-0.8 % (mild perspective shifts and stretches lines a little
+/// against each other; more freedom lets runs of hollow glyphs pull the grid
+/// half a pitch off).
+fn refine_line(profile: &[f32], n: usize, (start0, pitch0): (f32, f32)) -> (f32, f32) {
+    let (prefix, typical) = prefix_and_typical(profile, n);
+    let mut best = (f32::MAX, (start0, pitch0));
+    for step in -2..=2 {
+        let pitch = pitch0 * (1.0 + step as f32 * 0.004);
+        let mut start = start0 - pitch * 0.2;
+        while start <= start0 + pitch * 0.2 {
+            let cost = grid_cost(profile, &prefix, typical, start, pitch, n);
+            if cost < best.0 {
+                best = (cost, (start, pitch));
+            }
+            start += 0.5;
+        }
     }
     best.1
 }
@@ -144,7 +282,7 @@ pub fn rectify(page: &GrayImage, loc: &MrzLocation, chars: usize) -> Option<Rect
     // Ink runs from about 0.15 pitch into the first cell to 0.15 pitch before
     // the end of the last one.
     let w = (chars as f32 * PITCH + 2.0 * MARGIN).round();
-    let top = MARGIN * 0.9;
+    let top = PITCH * 0.9;
     let h = (2.0 * top + (n_lines - 1) as f32 * LINE_SPACING).round();
     let (x0, x1) = (MARGIN + 0.15 * PITCH, MARGIN + (chars as f32 - 0.15) * PITCH);
     let (y0, y1) = (top, top + (n_lines - 1) as f32 * LINE_SPACING);
@@ -192,11 +330,31 @@ pub fn rectify(page: &GrayImage, loc: &MrzLocation, chars: usize) -> Option<Rect
     }
     let mut cells = Vec::with_capacity(n_lines * chars);
     let mut pitches = Vec::with_capacity(n_lines);
-    for (line, (&c, &hgt)) in centres.iter().zip(&heights).enumerate() {
+    let profiles: Vec<Vec<f32>> = centres
+        .iter()
+        .zip(&heights)
+        .map(|(&c, &hgt)| column_profile(&crop, (c - hgt / 2.0).max(0.0) as u32, (c + hgt / 2.0) as u32))
+        .collect();
+    let mut summed = vec![0.0f32; crop.width() as usize];
+    for p in &profiles {
+        for (s, v) in summed.iter_mut().zip(p) {
+            *s += v;
+        }
+    }
+    // The grid from glyph centres when enough glyphs stand apart, else from
+    // the ink profile; then each line refined around it.
+    let line_centres: Vec<Vec<f32>> = centres.iter().zip(&heights).map(|(&c, &h)| glyph_centres(&crop, c, h)).collect();
+    let all: Vec<f32> = line_centres.iter().flatten().copied().collect();
+    let by_centres = fit_centres(&all, chars, n_lines);
+    let common = by_centres.unwrap_or_else(|| fit_common(&summed, chars));
+    for (line, ((&c, &hgt), profile)) in centres.iter().zip(&heights).zip(&profiles).enumerate() {
         let cap = hgt / 2.0;
         let sampled = CELL_HEIGHT as f32 * hgt / GLYPH_HEIGHT;
-        let profile = column_profile(&crop, (c - cap).max(0.0) as u32, (c + cap) as u32);
-        let (start, pitch) = fit_grid(&profile, chars);
+        let own = line_centres.get(line).map_or(&[][..], Vec::as_slice);
+        let (start, pitch) = match by_centres {
+            Some(_) => refine_centres(own, chars, common).unwrap_or(common),
+            None => refine_line(profile, chars, common),
+        };
         pitches.push(pitch);
         for index in 0..chars {
             let x = start + index as f32 * pitch;
