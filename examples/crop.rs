@@ -38,33 +38,36 @@ fn main() {
                 }
                 grid.save(format!("{}-{i}-{width}-cells.png", args[2])).unwrap();
                 if std::env::var_os("TOP").is_some() {
+                    // The cells the model is unsure of (first choice under 60 %).
                     let model = mrtd_verify::ocr::Model::bundled().unwrap();
                     let mut all = Vec::new();
-                    let mut big = image::GrayImage::new(6 * 160, 192);
-                    for (k, c) in r.cells.iter().filter(|c| c.line == 1).take(6).enumerate() {
+                    for c in &r.cells {
                         cell_pixels(&r.image, c, &mut px);
-                        for (j, v) in px.iter().enumerate() {
-                            let (x, y) = (j as u32 % 20, j as u32 / 20);
-                            for dy in 0..8 {
-                                for dx in 0..8 {
-                                    big.put_pixel(
-                                        k as u32 * 160 + x * 8 + dx,
-                                        y * 8 + dy,
-                                        image::Luma([255 - (v * 255.0) as u8]),
-                                    );
-                                }
-                            }
-                        }
                         all.extend_from_slice(&px);
                     }
+                    let probs = model.probabilities(all.clone()).unwrap();
+                    // The unsure cells (up to 8), 8x, to look at.
+                    let mut big = image::GrayImage::new(8 * 160, 192);
+                    let unsure = all.chunks(px.len()).zip(probs.chunks(37)).filter(|(_, p)| p.iter().all(|&v| v < 0.6));
+                    for (k, (cell, _)) in unsure.take(8).enumerate() {
+                        for (j, v) in cell.iter().enumerate() {
+                            let (x, y) = (k as u32 * 160 + (j as u32 % cw) * 8, (j as u32 / cw) * 8);
+                            for d in 0..64 {
+                                big.put_pixel(x + d % 8, y + d / 8, image::Luma([255 - (v * 255.0) as u8]));
+                            }
+                        }
+                    }
                     big.save(format!("{}-{i}-{width}-big.png", args[2])).unwrap();
-                    let probs = model.probabilities(all).unwrap();
-                    for p in probs.chunks(37) {
+                    for (c, p) in r.cells.iter().zip(probs.chunks(37)) {
                         let t = mrtd_verify::ocr::top_candidates(p, 3);
-                        eprintln!(
-                            "  {:?}",
-                            t.iter().map(|c| (c.ch as char, (c.score * 100.0).round())).collect::<Vec<_>>()
-                        );
+                        if t.first().is_some_and(|b| b.score < 0.6) {
+                            eprintln!(
+                                "  width {width} line {} col {}: {:?}",
+                                c.line + 1,
+                                c.index + 1,
+                                t.iter().map(|c| (c.ch as char, (c.score * 100.0).round())).collect::<Vec<_>>()
+                            );
+                        }
                     }
                 }
             }

@@ -38,19 +38,21 @@ def load(paths):
 
 
 class OcrB(nn.Module):
-    """Three small convolutions, one hidden layer: about 160 k parameters and
-    0.8 M multiply-adds per character."""
+    """Three small convolutions, one hidden layer. With the default width
+    (``--width 8``: 8, 16 and 32 channels, 64 hidden units) about 70 k
+    parameters and 0.37 M multiply-adds per character."""
 
-    def __init__(self):
+    def __init__(self, width=8):
         super().__init__()
-        self.c1 = nn.Conv2d(1, 12, 3, padding=1)
-        self.b1 = nn.BatchNorm2d(12)
-        self.c2 = nn.Conv2d(12, 24, 3, padding=1)
-        self.b2 = nn.BatchNorm2d(24)
-        self.c3 = nn.Conv2d(24, 48, 3, padding=1)
-        self.b3 = nn.BatchNorm2d(48)
-        self.f1 = nn.Linear(48 * 6 * 5, 96)
-        self.f2 = nn.Linear(96, len(CLASSES))
+        c1, c2, c3, hidden = width, 2 * width, 4 * width, 8 * width
+        self.c1 = nn.Conv2d(1, c1, 3, padding=1)
+        self.b1 = nn.BatchNorm2d(c1)
+        self.c2 = nn.Conv2d(c1, c2, 3, padding=1)
+        self.b2 = nn.BatchNorm2d(c2)
+        self.c3 = nn.Conv2d(c2, c3, 3, padding=1)
+        self.b3 = nn.BatchNorm2d(c3)
+        self.f1 = nn.Linear(c3 * 6 * 5, hidden)
+        self.f2 = nn.Linear(hidden, len(CLASSES))
 
     def forward(self, x):
         x = F.max_pool2d(F.relu(self.b1(self.c1(x))), 2)
@@ -108,7 +110,8 @@ def main():
     ap.add_argument("--train", required=True, nargs="+")
     ap.add_argument("--val", required=True, nargs="+")
     ap.add_argument("--out", required=True)
-    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--epochs", type=int, default=12)
+    ap.add_argument("--width", type=int, default=8, help="channels of the first convolution")
     ap.add_argument("--seed", type=int, default=20261123)
     args = ap.parse_args()
 
@@ -127,7 +130,7 @@ def main():
     # their frequency.
     weights = (1.0 / counts.clamp(min=1).sqrt())[yt]
 
-    model = OcrB()
+    model = OcrB(args.width)
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
     steps_per_epoch = len(xt) // 256
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=args.epochs * steps_per_epoch)
@@ -162,7 +165,7 @@ def main():
         dynamic_axes={"glyphs": {0: "N"}, "logits": {0: "N"}},
     )
     params = sum(p.numel() for p in model.parameters())
-    metrics = {"val_cells": len(xv), "val_accuracy": acc, "per_condition": per, "parameters": params, "seed": args.seed}
+    metrics = {"val_cells": len(xv), "val_accuracy": acc, "per_condition": per, "parameters": params, "width": args.width, "epochs": args.epochs, "seed": args.seed}
     with open(args.out.replace(".onnx", ".metrics.json"), "w") as f:
         json.dump(metrics, f, indent=2)
     print(json.dumps(metrics, indent=2))

@@ -180,11 +180,34 @@ fn germany_single_letter_code() {
 }
 
 #[test]
+fn united_states_document_type_digit() {
+    // A permanent-resident-style card: document code `C1`, issuer USA.
+    let text = "C1USAD231458907<<<<<<<<<<<<<<<\n7408122F1204159USA<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<";
+    let m = mrz::parse(text).unwrap();
+    assert_eq!(m.variants().iter().map(|v| v.id).collect::<Vec<_>>(), ["USA_DOCUMENT_TYPE_DIGIT"]);
+    let v = m.validate(Date::new(2010, 1, 1).unwrap());
+    assert_eq!(v.outcome(Rule::DocumentCode), Outcome::Pass);
+    assert!(v.is_valid());
+    // The same digit from another issuer breaks the document-code rule.
+    let other = text.replacen("C1USA", "C1UTO", 1);
+    let v = mrz::parse(&other).unwrap().validate(Date::new(2010, 1, 1).unwrap());
+    assert!(matches!(v.outcome(Rule::DocumentCode), Outcome::Fail(_)));
+}
+
+#[test]
 fn every_registry_entry_is_exercised() {
     // Each entry of the registry is used by at least one document above; this
     // guards against an entry that no parse path consults.
     let ids: Vec<&str> = mrz::variants::REGISTRY.iter().map(|v| v.id).collect();
-    assert_eq!(ids, ["ICAO_LONG_DOCUMENT_NUMBER", "ICAO_OPTIONAL_DATA_FILLER_CHECK_DIGIT", "FRA_CNI_1988"]);
+    assert_eq!(
+        ids,
+        [
+            "ICAO_LONG_DOCUMENT_NUMBER",
+            "ICAO_OPTIONAL_DATA_FILLER_CHECK_DIGIT",
+            "FRA_CNI_1988",
+            "USA_DOCUMENT_TYPE_DIGIT"
+        ]
+    );
 }
 
 #[test]

@@ -342,6 +342,12 @@ impl<'a> Mrz<'a> {
         }
         let get = |s: Span| lines.get(usize::from(s.line)).and_then(|l| l.get(s.range())).unwrap_or("");
         let issuer = layout.span(FieldId::IssuingState).map_or("", get);
+        let doc_type = layout.span(FieldId::DocumentCode).map_or("", get).as_bytes().get(1).copied();
+        if doc_type.is_some_and(|b| b.is_ascii_digit())
+            && let Some(i) = variants::document_type_digit(format, issuer)
+        {
+            variants.insert(i);
+        }
 
         // Document number: plain, or long (continued in the optional data).
         let head = layout.span(FieldId::DocumentNumber).unwrap_or(Span::new(0, 0, 0));

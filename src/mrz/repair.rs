@@ -227,6 +227,13 @@ const WILD: Cost = 60;
 const REFUTED_PENALTY: u32 = WILD as u32;
 /// Two solutions closer than this in cost are a tie.
 const TIE: Cost = 7;
+/// The most a single substitution may cost beyond the character read: an
+/// alternative at least 1/20 as likely as the reading (or a confusion-table
+/// alternative in plain text). A character read clearly is never rewritten to
+/// satisfy a check digit: an altered character printed cleanly is a forgery to
+/// report, not an OCR error to repair, and with three candidates per position
+/// some improbable alternative would satisfy a check digit one time in ten.
+const MAX_MOVE: Cost = CONFUSION;
 /// Maximum substitutions per check-digit group.
 const MAX_CHANGES: usize = 2;
 /// Alternatives kept per position (every digit and the filler fit).
@@ -455,6 +462,27 @@ pub fn repair_readings<L: AsRef<[P]>, P: AsRef<[Candidate]>>(lines: &[L]) -> Res
     solve(pos, count, width)
 }
 
+/// The alphabet of each position of a reading: [`alphabet_at`], except that the
+/// document type (second character) may be a digit where the registry allows
+/// it for the issuing state the reading spells.
+fn alphabet_in(pos: &[Pos], format: Format, width: usize, i: usize) -> Alphabet {
+    if i == 1 && digit_type_allowed(pos, format) {
+        return Alphabet::AlphaNum;
+    }
+    alphabet_at(format, i / width, i % width)
+}
+
+fn digit_type_allowed(pos: &[Pos], format: Format) -> bool {
+    if !super::variants::document_type_digit_in(format) {
+        return false;
+    }
+    let mut issuer = [b'<'; 3];
+    for (k, slot) in issuer.iter_mut().enumerate() {
+        *slot = pos.get(2 + k).map_or(b'<', |p| p.read);
+    }
+    std::str::from_utf8(&issuer).is_ok_and(|s| super::variants::document_type_digit(format, s).is_some())
+}
+
 /// The alphabet of each position, from the layout; the document code's letters
 /// are fixed by the format. A table lookup: the map is built at compile time.
 fn alphabet_at(format: Format, line: usize, col: usize) -> Alphabet {
@@ -542,6 +570,7 @@ const fn build_alphabet_map() -> AlphabetMap {
         if matches!(format, Format::FraId) {
             map[fi][0][1] = A_D;
         }
+
         f += 1;
     }
     map
@@ -680,8 +709,9 @@ fn solve_group(grid: &Grid, g: &Group) -> Vec<Solution> {
         if let Some(p) = grid.pos.get(i) {
             for (ch, c) in p.alts() {
                 let digit_ok = i != g.digit || ch.is_ascii_digit() || (g.filler_ok && ch == b'<');
-                if ch != cur && digit_ok {
-                    moves.push((i, ch, c.saturating_sub(base)));
+                let extra = c.saturating_sub(base);
+                if ch != cur && digit_ok && extra <= MAX_MOVE {
+                    moves.push((i, ch, extra));
                 }
             }
         }
@@ -838,7 +868,7 @@ fn solve(pos: Vec<Pos>, count: usize, width: usize) -> Result<Repaired, ParseErr
             (0..count).map(|l| pos.iter().skip(l * width).take(width).map(|p| char::from(p.read)).collect()).collect();
         let refs: Vec<&str> = text.iter().map(String::as_str).collect();
         for &format in &candidates {
-            let fits = pos.iter().enumerate().all(|(i, p)| alphabet_at(format, i / width, i % width).allows(p.read));
+            let fits = pos.iter().enumerate().all(|(i, p)| alphabet_in(&pos, format, width, i).allows(p.read));
             if fits && parse_as(format, &refs).is_ok_and(|m| m.check_digits_hold()) {
                 return Ok(Repaired { lines: text, repairs: Vec::new(), doubts: Vec::new() });
             }
@@ -870,8 +900,17 @@ fn solve(pos: Vec<Pos>, count: usize, width: usize) -> Result<Repaired, ParseErr
 /// The formats of this shape whose document code the reading's candidates can
 /// spell.
 fn candidate_formats(pos: &[Pos], count: usize, width: usize) -> Vec<Format> {
+    // A document code letter within reach of the reading: an alternative no
+    // less likely than [`MAX_MOVE`] allows, or a confusion of one. A clearly
+    // read `P` does not make a visa (whose line 2 carries fewer check digits).
     let can = |col: usize, ch: u8| {
-        pos.get(col).is_some_and(|p| p.read == ch || p.alts().any(|a| a.0 == ch || confusions_of(a.0).any(|c| c == ch)))
+        pos.get(col).is_some_and(|p| {
+            let base = p.first().map_or(0, |a| a.1);
+            p.read == ch
+                || p.alts()
+                    .filter(|a| a.1.saturating_sub(base) <= MAX_MOVE)
+                    .any(|a| a.0 == ch || confusions_of(a.0).any(|c| c == ch))
+        })
     };
     let spells = |text: &[u8]| text.iter().enumerate().all(|(i, &c)| can(i, c));
     let mut out: Vec<Format> = Format::ALL
@@ -910,8 +949,10 @@ fn solve_as(mut pos: Vec<Pos>, format: Format, width: usize, count: usize) -> (R
     // single out a letter, so a filler stands in and the position is in doubt.
     let mut forced = vec![false; pos.len()];
     let mut unread: Vec<usize> = Vec::new();
+    let digit_type = digit_type_allowed(&pos, format);
     for (i, p) in pos.iter_mut().enumerate() {
-        let alphabet = alphabet_at(format, i / width, i % width);
+        let alphabet =
+            if i == 1 && digit_type { Alphabet::AlphaNum } else { alphabet_at(format, i / width, i % width) };
         if let Some(f) = forced.get_mut(i) {
             *f = !alphabet.allows(p.read);
         }
@@ -1072,8 +1113,9 @@ fn solve_as(mut pos: Vec<Pos>, format: Format, width: usize, count: usize) -> (R
             let base = grid.cost(i, cur);
             if let Some(p) = grid.pos.get(i) {
                 for (ch, c) in p.alts() {
-                    if ch != cur && (i != cg.digit || ch.is_ascii_digit()) {
-                        composite_moves.push((i, ch, c.saturating_sub(base)));
+                    let extra = c.saturating_sub(base);
+                    if ch != cur && (i != cg.digit || ch.is_ascii_digit()) && extra <= MAX_MOVE {
+                        composite_moves.push((i, ch, extra));
                     }
                 }
             }
@@ -1145,11 +1187,20 @@ fn solve_as(mut pos: Vec<Pos>, format: Format, width: usize, count: usize) -> (R
         if is_known_country(&current) && !touched {
             continue;
         }
-        let alts = |k: usize| idx.get(k).and_then(|&i| grid.pos.get(i)).map_or(&[][..], |p| p.raw());
+        // Each position's alternatives within reach of what was read there.
+        let alts = |k: usize| -> Vec<(u8, u8)> {
+            idx.get(k).and_then(|&i| grid.pos.get(i).map(|p| (p, p.cost(grid.at(i))))).map_or(
+                Vec::new(),
+                |(p, base)| {
+                    p.raw().iter().copied().filter(|a| Cost::from(a.1).saturating_sub(base) <= MAX_MOVE).collect()
+                },
+            )
+        };
         let mut options: Vec<(Cost, [u8; 3])> = Vec::new();
-        for &(a, ca) in alts(0) {
-            for &(b, cb) in alts(1) {
-                for &(c, cc) in alts(2) {
+        let (a0, a1, a2) = (alts(0), alts(1), alts(2));
+        for &(a, ca) in &a0 {
+            for &(b, cb) in &a1 {
+                for &(c, cc) in &a2 {
                     let code = [a, b, c];
                     if std::str::from_utf8(&code).is_ok_and(is_known_country) {
                         options.push((Cost::from(ca) + Cost::from(cb) + Cost::from(cc), code));
@@ -1400,6 +1451,59 @@ mod tests {
         let d = r.doubts.iter().find(|d| d.column == 41).unwrap();
         assert_eq!(d.reason, DoubtReason::BlindSpot);
         assert_eq!(d.alternatives, vec!['K']);
+    }
+
+    /// Candidates: every character as `text` gives it (0.99), with `alt` as a
+    /// second candidate at `score` at (line, column).
+    fn clear_reading(text: &str, at: (usize, usize), alt: u8, score: f32) -> Vec<Vec<Vec<Candidate>>> {
+        let mut lines: Vec<Vec<Vec<Candidate>>> =
+            text.lines().map(|l| l.bytes().map(|b| vec![Candidate { ch: b, score: 0.99 }]).collect()).collect();
+        lines[at.0][at.1].push(Candidate { ch: alt, score });
+        lines
+    }
+
+    #[test]
+    fn a_clearly_read_character_is_not_rewritten() {
+        // A forged first character of the document number, printed cleanly:
+        // the genuine 'L' is only a faint alternative. The check digit stays
+        // refuted; the reading is kept.
+        let forged = TD3.replacen("L898902C3", "M898902C3", 1);
+        let r = repair_readings(&clear_reading(&forged, (1, 0), b'L', 0.004)).unwrap();
+        assert_eq!(r.text(), forged);
+        assert!(r.repairs.is_empty());
+        // A close alternative is an OCR doubt the check digit settles.
+        let r = repair_readings(&clear_reading(&forged, (1, 0), b'L', 0.3)).unwrap();
+        assert_eq!(r.text(), TD3);
+        assert_eq!(r.repairs.len(), 1);
+    }
+
+    #[test]
+    fn a_clearly_read_document_code_keeps_its_format() {
+        // A passport whose optional-data digit is refuted does not become a
+        // visa (no such digit) through a faint 'V' behind the 'P'.
+        let forged = TD3.replacen("<<<<<10", "<<<<<40", 1);
+        let r = repair_readings(&clear_reading(&forged, (0, 0), b'V', 0.004)).unwrap();
+        assert_eq!(r.text(), forged);
+    }
+
+    #[test]
+    fn document_type_digit_follows_the_registry() {
+        const TD1: &str =
+            "C1USAD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<";
+        let read = |text: &str| {
+            let lines: Vec<Vec<Vec<Candidate>>> = text
+                .lines()
+                .map(|l| {
+                    l.bytes()
+                        .map(|b| vec![Candidate { ch: b, score: 0.9 }, Candidate { ch: b'I', score: 0.05 }])
+                        .collect()
+                })
+                .collect();
+            repair_readings(&lines).unwrap().text()
+        };
+        // A United States card keeps its digit; elsewhere the letter wins.
+        assert_eq!(read(TD1), TD1);
+        assert!(read(&TD1.replacen("USA", "UTO", 1)).starts_with("CIUTO"));
     }
 
     #[test]

@@ -282,7 +282,9 @@ impl Mrz<'_> {
             Format::MrvA | Format::MrvB => first == b'V',
             Format::FraId => first == b'I' && second == b'D',
         };
-        let second_ok = second.is_ascii_uppercase() || second == b'<';
+        // A digit only where a registry entry allows it (recorded at parse).
+        let digit_ok = self.variants().iter().any(|v| v.rule == crate::mrz::variants::Rule::DocumentTypeDigit);
+        let second_ok = second.is_ascii_uppercase() || second == b'<' || (second.is_ascii_digit() && digit_ok);
         set(
             Rule::DocumentCode,
             if first_ok && second_ok { Outcome::Pass } else { Outcome::Fail(Violation::DocumentCode) },
@@ -454,6 +456,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn document_type_digit_only_where_registered() {
+        const TD1: &str =
+            "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<";
+        let (usa_text, other_text) = (TD1.replacen("I<UTO", "C1USA", 1), TD1.replacen("I<UTO", "C1UTO", 1));
+        let usa = parse(&usa_text).unwrap();
+        assert_eq!(usa.validate(reference()).outcome(Rule::DocumentCode), Outcome::Pass);
+        assert!(usa.variants().iter().any(|v| v.id == "USA_DOCUMENT_TYPE_DIGIT"));
+        let other = parse(&other_text).unwrap();
+        assert!(matches!(other.validate(reference()).outcome(Rule::DocumentCode), Outcome::Fail(_)));
+        assert!(other.variants().is_empty());
     }
 
     #[test]

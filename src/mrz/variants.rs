@@ -1,10 +1,10 @@
 //! The registry of known deviations from the plain Doc 9303 layouts.
 //!
 //! Each entry is data: what it changes, where it applies, and its source. The
-//! parser consults the registry at three points (format detection, the document
-//! number, and check digits written as fillers) instead of carrying per-country
-//! conditions, and every parsed document lists the entries it used, so a report
-//! says when a reading relied on a deviation.
+//! parser consults the registry at four points (format detection, the document
+//! number, check digits written as fillers, a digit as document type) instead
+//! of carrying per-country conditions, and every parsed document lists the
+//! entries it used, so a report says when a reading relied on a deviation.
 
 use super::layout::{CheckId, Format};
 
@@ -31,6 +31,9 @@ pub enum Rule {
         /// Which check digit.
         check: CheckId,
     },
+    /// The second character of the document code (the issuer's document type)
+    /// may be a digit, where Doc 9303 asks for a letter or a filler.
+    DocumentTypeDigit,
 }
 
 /// One registry entry.
@@ -82,6 +85,17 @@ pub const REGISTRY: &[Variant] = &[
                  issued 1988-2021): line 1 surname in 6-30, department and office in 31-36; line 2 \
                  card number 1-12 with check 13, given names 14-27, birth 28-33 with check 34, sex \
                  35, composite 36 over line 1 and line 2 positions 1-35.",
+    },
+    Variant {
+        id: "USA_DOCUMENT_TYPE_DIGIT",
+        title: "Document type written as a digit (second character of the document code)",
+        formats: &[Format::Td1],
+        issuers: &["USA"],
+        rule: Rule::DocumentTypeDigit,
+        source: "Doc 9303 (8th ed.) Part 5 section 4.2.2 leaves the second character of the \
+                 document code to the issuer (alphabetic in the data element table). United States \
+                 cards print a digit there: permanent resident card (Form I-551) `C1`, border \
+                 crossing card `A3`, seen on the public specimens of both.",
     },
 ];
 
@@ -145,6 +159,17 @@ pub(crate) fn filler_check(format: Format, issuer: &str, check: CheckId) -> Opti
     REGISTRY.iter().position(|v| v.rule == (Rule::FillerCheckDigit { check }) && applies(v, format, issuer))
 }
 
+/// The registry index allowing a digit as the document type, if any.
+pub(crate) fn document_type_digit(format: Format, issuer: &str) -> Option<usize> {
+    REGISTRY.iter().position(|v| v.rule == Rule::DocumentTypeDigit && applies(v, format, issuer))
+}
+
+/// Whether some entry allows a digit as the document type in this format (for
+/// any issuer): the repair then leaves digits there to the reading.
+pub(crate) fn document_type_digit_in(format: Format) -> bool {
+    REGISTRY.iter().any(|v| v.rule == Rule::DocumentTypeDigit && v.formats.contains(&format))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,5 +193,9 @@ mod tests {
         assert!(filler_check(Format::Td3, "DEU", CheckId::DocumentNumber).is_none());
         assert_eq!(detect_layout("IDFRAX", 2, 36).map(|x| x.1), Some(Format::FraId));
         assert_eq!(detect_layout("IDFRAX", 3, 30), None);
+        assert!(document_type_digit(Format::Td1, "USA").is_some());
+        assert!(document_type_digit(Format::Td1, "FRA").is_none());
+        assert!(document_type_digit_in(Format::Td1));
+        assert!(!document_type_digit_in(Format::Td3));
     }
 }

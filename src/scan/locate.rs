@@ -307,6 +307,9 @@ fn groups(chains: &[Chain]) -> Vec<Vec<&Chain>> {
     let mut out: Vec<(f64, Vec<&Chain>)> = Vec::new();
     let fits = |a: &Chain, b: &Chain, spacing: Option<f64>| {
         let t = (a.thickness + b.thickness) / 2.0;
+        // One zone is printed at one size: a line of microprint next to the
+        // MRZ is not one of its lines.
+        let similar = a.thickness.min(b.thickness) > 0.7 * a.thickness.max(b.thickness);
         let dv = b.v - a.v;
         let spaced = match spacing {
             Some(s) => (dv - s).abs() < 0.2 * s,
@@ -314,9 +317,13 @@ fn groups(chains: &[Chain]) -> Vec<Vec<&Chain>> {
         };
         // Lines of one zone have one extent; a line partly lost still overlaps
         // most of its neighbour.
-        let len = (a.u1 - a.u0).max(b.u1 - b.u0);
-        let overlap = a.u1.min(b.u1) - a.u0.max(b.u0);
-        spaced && overlap > 0.5 * len
+        let overlaps = |a: &Chain, b: &Chain| {
+            let len = (a.u1 - a.u0).max(b.u1 - b.u0);
+            a.u1.min(b.u1) - a.u0.max(b.u0) > 0.5 * len
+        };
+        // Neighbours: no line of that extent between them.
+        let adjacent = !sorted.iter().any(|m| m.v > a.v && m.v < b.v && overlaps(a, m));
+        similar && spaced && overlaps(a, b) && adjacent
     };
     for (i, a) in sorted.iter().enumerate() {
         for b in sorted.iter().skip(i + 1) {
