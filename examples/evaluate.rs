@@ -27,7 +27,7 @@ fn main() {
         eprintln!("evaluate: the model failed to load");
         std::process::exit(2);
     };
-    let rows: Vec<(bool, String)> = labels
+    let rows: Vec<(bool, bool, String)> = labels
         .par_iter()
         .map(|l| {
             let file = l["file"].as_str().unwrap_or("");
@@ -59,12 +59,20 @@ fn main() {
                     }
                 }
             }
-            (exact, line)
+            (exact, report.verdict == mrtd_verify::Verdict::Unreadable, line)
         })
         .collect();
-    for (_, line) in &rows {
+    for (_, _, line) in &rows {
         println!("{line}");
     }
+    let n = rows.len().max(1) as f64;
     let exact = rows.iter().filter(|r| r.0).count();
-    println!("exact: {exact}/{} ({:.1} %)", rows.len(), 100.0 * exact as f64 / rows.len().max(1) as f64);
+    let accepted = rows.iter().filter(|r| r.0 && !r.1).count();
+    let wrong = rows.iter().filter(|r| !r.0 && !r.1).count();
+    println!("MRZ text read exactly: {exact}/{} ({:.1} %)", rows.len(), 100.0 * exact as f64 / n);
+    println!(
+        "read exactly and not sent back for a rescan: {accepted}/{} ({:.1} %); read wrong and not flagged unreadable: {wrong}",
+        rows.len(),
+        100.0 * accepted as f64 / n
+    );
 }

@@ -137,8 +137,13 @@ impl Attempt {
         (self.misfits + 4 * refuted, ((1.0 - self.confidence) * 1e4) as u32)
     }
 
-    fn confirmed(&self) -> bool {
-        self.refuted == 0 && self.repaired.doubts.is_empty()
+    /// Every check digit holds and at most two characters were forced or left
+    /// in doubt (a blind spot such as `<`/`K` in a name): no other zone, width
+    /// or orientation can do better, so the search stops. A wrong width or
+    /// orientation satisfies the check digits only by chance, and then with
+    /// dozens of forced characters.
+    fn settled(&self) -> bool {
+        self.refuted == 0 && self.misfits <= 2
     }
 }
 
@@ -178,9 +183,13 @@ impl Reader {
         let mut best: Option<Attempt> = None;
         'zones: for loc in locations.iter().take(3) {
             for width in widths(loc) {
-                for orientation in [loc.clone(), loc.flipped()] {
+                // The likelier orientation first (the document's bulk lies
+                // above its MRZ): a clean page is read in one attempt.
+                let pair =
+                    if loc.likely_flipped(page) { [loc.flipped(), loc.clone()] } else { [loc.clone(), loc.flipped()] };
+                for orientation in pair {
                     let Some(a) = self.attempt(page, orientation, width, &mut timings)? else { continue };
-                    let done = a.confirmed() && a.confidence > 0.6;
+                    let done = a.settled() && a.confidence > 0.6;
                     if best.as_ref().is_none_or(|b| a.score() < b.score()) {
                         best = Some(a);
                     }

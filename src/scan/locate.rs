@@ -83,6 +83,58 @@ impl MrzLocation {
         }
     }
 
+    /// Whether the zone is more likely read the other way round: the MRZ is
+    /// printed at the bottom of the document, so the page holds more ink
+    /// (the visual zone) above its first line than below its last. A prior
+    /// that orders the reading attempts (both orientations stay possible; the
+    /// check digits decide), sampled on a sparse grid: about a thousand pixels.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use image::{GrayImage, Luma};
+    /// use mrtd_verify::scan::{LineGeometry, MrzLocation};
+    /// // A white page, dark above the zone's band: upright.
+    /// let page = GrayImage::from_fn(400, 300, |_, y| Luma([if y < 150 { 60 } else { 250 }]));
+    /// let line = |y: f32| LineGeometry { centre: (200.0, y), length: 300.0, thickness: 12.0, glyphs: 44 };
+    /// let loc = MrzLocation {
+    ///     lines: vec![line(230.0), line(250.0)],
+    ///     direction: (1.0, 0.0),
+    ///     normal: (0.0, 1.0),
+    ///     char_height: 12.0,
+    /// };
+    /// assert!(!loc.likely_flipped(&page));
+    /// assert!(loc.flipped().likely_flipped(&page));
+    /// ```
+    pub fn likely_flipped(&self, page: &GrayImage) -> bool {
+        let (d, n) = (self.direction, self.normal);
+        let (Some(first), Some(last)) = (self.lines.first(), self.lines.last()) else {
+            return false;
+        };
+        let length = self.lines.iter().map(|l| l.length).fold(0.0f32, f32::max);
+        let h = self.char_height.max(1.0);
+        let (w, ht) = page.dimensions();
+        // Mean darkness of a band beside a line: from 1.5 to 9 character
+        // heights away, across the zone's length; off-page counts as paper.
+        let band = |c: (f32, f32), side: f32| {
+            let mut sum = 0u32;
+            let mut count = 0u32;
+            for i in 0..48 {
+                let along = (i as f32 / 47.0 - 0.5) * length;
+                for j in 0..20 {
+                    let across = side * h * (1.5 + 7.5 * j as f32 / 19.0);
+                    let (x, y) = (c.0 + d.0 * along + n.0 * across, c.1 + d.1 * along + n.1 * across);
+                    count += 1;
+                    if x >= 0.0 && y >= 0.0 && (x as u32) < w && (y as u32) < ht {
+                        sum += u32::from(255 - page.get_pixel(x as u32, y as u32).0[0]);
+                    }
+                }
+            }
+            sum as f32 / count.max(1) as f32
+        };
+        band(last.centre, 1.0) > band(first.centre, -1.0) * 1.2 + 2.0
+    }
+
     /// Angle of the reading direction in degrees (0: left to right, upright;
     /// 90: top to bottom...).
     pub fn angle_deg(&self) -> f32 {
