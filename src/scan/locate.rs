@@ -365,7 +365,7 @@ fn groups(chains: &[Chain]) -> Vec<Vec<&Chain>> {
         let dv = b.v - a.v;
         let spaced = match spacing {
             Some(s) => (dv - s).abs() < 0.2 * s,
-            None => dv > 1.3 * t && dv < 4.0 * t,
+            None => dv > 1.1 * t && dv < 4.0 * t,
         };
         // Lines of one zone have one extent; a line partly lost still overlaps
         // most of its neighbour.
@@ -481,17 +481,26 @@ pub fn locate(gray: &GrayImage) -> Result<Vec<MrzLocation>, ScanError> {
             let (c, s) = (theta.cos(), theta.sin());
             // Back from the text frame (u, v) to the working image, then the page.
             let to_xy = |u: f64, v: f64| ((u * c - v * s) as f32 * inv, (u * s + v * c) as f32 * inv);
-            // All lines of an MRZ have one extent: take the union.
+            // All lines of an MRZ have one extent: each end of a line is the
+            // zone's (the union), unless the line's own end lies within a
+            // fraction of a character of it: under perspective the lines'
+            // ends drift apart by that much, while a lost glyph or a stray
+            // mark moves an end by a whole character or more.
             let u0 = group.iter().map(|l| l.u0).fold(f64::MAX, f64::min);
             let u1 = group.iter().map(|l| l.u1).fold(f64::MIN, f64::max);
             let location = MrzLocation {
                 lines: group
                     .iter()
-                    .map(|l| LineGeometry {
-                        centre: to_xy((u0 + u1) / 2.0, l.v),
-                        length: (u1 - u0) as f32 * inv,
-                        thickness: l.thickness as f32 * inv,
-                        glyphs: l.glyphs.len(),
+                    .map(|l| {
+                        let near =
+                            |own: f64, zone: f64| if (own - zone).abs() < 0.6 * l.thickness { own } else { zone };
+                        let (a, b) = (near(l.u0, u0), near(l.u1, u1));
+                        LineGeometry {
+                            centre: to_xy((a + b) / 2.0, l.v),
+                            length: (b - a) as f32 * inv,
+                            thickness: l.thickness as f32 * inv,
+                            glyphs: l.glyphs.len(),
+                        }
                     })
                     .collect(),
                 direction: (dx as f32, dy as f32),

@@ -9,7 +9,7 @@
 use image::{GrayImage, Luma};
 use imageproc::geometric_transformations::{Border, Interpolation, Projection, warp_into};
 
-use super::locate::MrzLocation;
+use super::locate::{LineGeometry, MrzLocation};
 
 /// Pitch of the rectified crop, in pixels.
 pub const PITCH: f32 = 20.0;
@@ -275,18 +275,9 @@ pub fn rectify(page: &GrayImage, loc: &MrzLocation, chars: usize) -> Option<Rect
     if n_lines < 2 || chars == 0 {
         return None;
     }
-    let (d, nrm) = (loc.direction, loc.normal);
-    // A common extent along the text for all lines; per-line centres keep mild
-    // perspective.
-    let length = loc.lines.iter().map(|l| l.length).fold(0.0f32, f32::max);
+    let d = loc.direction;
     let first = loc.lines.first()?;
     let last = loc.lines.last()?;
-    let along = |c: (f32, f32)| c.0 * d.0 + c.1 * d.1;
-    let mid = loc.lines.iter().map(|l| along(l.centre)).sum::<f32>() / n_lines as f32;
-    let anchor = |c: (f32, f32), t: f32| {
-        let shift = mid - along(c) + t;
-        (c.0 + d.0 * shift, c.1 + d.1 * shift)
-    };
     // Ink runs from about 0.15 pitch into the first cell to 0.15 pitch before
     // the end of the last one.
     let w = (chars as f32 * PITCH + 2.0 * MARGIN).round();
@@ -294,15 +285,12 @@ pub fn rectify(page: &GrayImage, loc: &MrzLocation, chars: usize) -> Option<Rect
     let h = (2.0 * top + (n_lines - 1) as f32 * LINE_SPACING).round();
     let (x0, x1) = (MARGIN + 0.15 * PITCH, MARGIN + (chars as f32 - 0.15) * PITCH);
     let (y0, y1) = (top, top + (n_lines - 1) as f32 * LINE_SPACING);
-    let page_pts = [
-        anchor(first.centre, -length / 2.0),
-        anchor(first.centre, length / 2.0),
-        anchor(last.centre, length / 2.0),
-        anchor(last.centre, -length / 2.0),
-    ];
+    // Each outer line's own extent: under perspective the lines' ends drift
+    // apart, and the homography takes that out.
+    let end = |l: &LineGeometry, t: f32| (l.centre.0 + d.0 * t * l.length / 2.0, l.centre.1 + d.1 * t * l.length / 2.0);
+    let page_pts = [end(first, -1.0), end(first, 1.0), end(last, 1.0), end(last, -1.0)];
     let crop_pts = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)];
     let to_crop = Projection::from_control_points(page_pts, crop_pts)?;
-    let _ = nrm;
     let mut crop = GrayImage::from_pixel(w as u32, h as u32, Luma([255]));
     warp_into(page, to_crop, Interpolation::Bilinear, Border::Constant(Luma([255])), &mut crop);
     // Normalise contrast: darkest 2 % to black, lightest 40 % to white.
