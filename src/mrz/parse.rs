@@ -521,6 +521,21 @@ impl<'a> Mrz<'a> {
         self.check_digits().all(|c| !c.status.is_refuted())
     }
 
+    /// Whether a verified check digit vouches for the character at `line`,
+    /// `col` (0-based): the position is such a digit, or lies in the data one
+    /// covers.
+    pub(crate) fn confirmed_at(&self, line: usize, col: usize) -> bool {
+        let layout = self.format.layout();
+        self.check_digits().filter(|c| c.status == CheckStatus::Verified).any(|c| {
+            c.span.contains(line, col)
+                || if c.id == CheckId::DocumentNumber {
+                    self.number.head.contains(line, col) || self.number.tail.is_some_and(|t| t.contains(line, col))
+                } else {
+                    layout.check(c.id).is_some_and(|def| def.covers.iter().any(|s| s.contains(line, col)))
+                }
+        })
+    }
+
     /// The date of issue, where the format encodes one (French ID: year and month
     /// in the card number).
     pub fn issue_date(&self, reference: Date) -> Option<PartialDate> {
@@ -687,6 +702,22 @@ mod tests {
 
     const TD3: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
     const TD1: &str = "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<";
+
+    #[test]
+    fn verified_check_digits_vouch_for_what_they_cover() {
+        let m = parse(TD3).unwrap();
+        assert!(m.confirmed_at(1, 0), "document number");
+        assert!(m.confirmed_at(1, 9), "its check digit");
+        assert!(m.confirmed_at(1, 13), "birth date");
+        assert!(!m.confirmed_at(0, 5), "name: no check digit");
+        assert!(!m.confirmed_at(1, 10), "nationality: no check digit");
+        // A refuted digit vouches for nothing; the composite still covers the
+        // number but is refuted too.
+        let bad = TD3.replacen("L898902C3", "L898902C4", 1);
+        let m = parse(&bad).unwrap();
+        assert!(!m.confirmed_at(1, 0));
+        assert!(m.confirmed_at(1, 13), "birth date still verified");
+    }
 
     #[test]
     fn td3_specimen() {

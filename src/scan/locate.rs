@@ -493,7 +493,7 @@ pub fn locate(gray: &GrayImage) -> Result<Vec<MrzLocation>, ScanError> {
                     .iter()
                     .map(|l| {
                         let near =
-                            |own: f64, zone: f64| if (own - zone).abs() < 0.6 * l.thickness { own } else { zone };
+                            |own: f64, zone: f64| if (own - zone).abs() < 0.3 * l.thickness { own } else { zone };
                         let (a, b) = (near(l.u0, u0), near(l.u1, u1));
                         LineGeometry {
                             centre: to_xy((a + b) / 2.0, l.v),
