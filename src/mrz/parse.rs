@@ -523,8 +523,19 @@ impl<'a> Mrz<'a> {
 
     /// Whether a verified check digit vouches for the character at `line`,
     /// `col` (0-based): the position is such a digit, or lies in the data one
-    /// covers.
-    pub(crate) fn confirmed_at(&self, line: usize, col: usize) -> bool {
+    /// covers. Names and codes have no check digit: nothing vouches for them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let m = mrtd_verify::mrz::parse(
+    ///     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n\
+    ///      L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+    /// ).unwrap();
+    /// assert!(m.confirmed_at(1, 0)); // document number
+    /// assert!(!m.confirmed_at(0, 5)); // surname
+    /// ```
+    pub fn confirmed_at(&self, line: usize, col: usize) -> bool {
         let layout = self.format.layout();
         self.check_digits().filter(|c| c.status == CheckStatus::Verified).any(|c| {
             c.span.contains(line, col)
