@@ -473,9 +473,6 @@ fn alphabet_in(pos: &[Pos], format: Format, width: usize, i: usize) -> Alphabet 
 }
 
 fn digit_type_allowed(pos: &[Pos], format: Format) -> bool {
-    if !super::variants::document_type_digit_in(format) {
-        return false;
-    }
     let mut issuer = [b'<'; 3];
     for (k, slot) in issuer.iter_mut().enumerate() {
         *slot = pos.get(2 + k).map_or(b'<', |p| p.read);

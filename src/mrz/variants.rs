@@ -164,12 +164,6 @@ pub(crate) fn document_type_digit(format: Format, issuer: &str) -> Option<usize>
     REGISTRY.iter().position(|v| v.rule == Rule::DocumentTypeDigit && applies(v, format, issuer))
 }
 
-/// Whether some entry allows a digit as the document type in this format (for
-/// any issuer): the repair then leaves digits there to the reading.
-pub(crate) fn document_type_digit_in(format: Format) -> bool {
-    REGISTRY.iter().any(|v| v.rule == Rule::DocumentTypeDigit && v.formats.contains(&format))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,7 +189,6 @@ mod tests {
         assert_eq!(detect_layout("IDFRAX", 3, 30), None);
         assert!(document_type_digit(Format::Td1, "USA").is_some());
         assert!(document_type_digit(Format::Td1, "FRA").is_none());
-        assert!(document_type_digit_in(Format::Td1));
-        assert!(!document_type_digit_in(Format::Td3));
+        assert!(document_type_digit(Format::Td3, "USA").is_none());
     }
 }

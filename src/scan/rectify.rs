@@ -144,20 +144,8 @@ fn prefix_and_typical(profile: &[f32], n: usize) -> (Vec<f32>, f32) {
 /// near the nominal grid.
 fn fit_common(profile: &[f32], n: usize) -> (f32, f32) {
     let (prefix, typical) = prefix_and_typical(profile, n);
-    let mut best = (f32::MAX, (MARGIN, PITCH));
-    let mut pitch = PITCH * 0.94;
-    while pitch <= PITCH * 1.06 {
-        let mut start = MARGIN - PITCH * 1.6;
-        while start <= MARGIN + PITCH * 1.6 {
-            let cost = grid_cost(profile, &prefix, typical, start, pitch, n);
-            if cost < best.0 {
-                best = (cost, (start, pitch));
-            }
-            start += 0.5;
-        }
-        pitch += PITCH * 0.004;
-    }
-    best.1
+    let cost = |start: f32, pitch: f32| grid_cost(profile, &prefix, typical, start, pitch, n);
+    search_grid(cost, PITCH, (0.004, 15), (MARGIN - PITCH * 1.6, MARGIN + PITCH * 1.6, 0.5)).1
 }
 
 /// Horizontal centres of the separate, glyph-sized blobs of one line band.
@@ -199,10 +187,11 @@ fn centres_cost(centres: &[f32], n: usize, start: f32, pitch: f32) -> f32 {
 }
 
 /// The best (start, pitch) of a search over pitches `pitch0 * (1 + i * rel)`
-/// for `i` in `-steps..=steps` and starts from `lo` to `hi` by `step`.
+/// for `i` in `-steps..=steps` and starts from `lo` to `hi` by `step`, with
+/// its cost. Every grid fit (on glyph centres or on the ink profile, common or
+/// per line) is one such search.
 fn search_grid(
-    centres: &[f32],
-    n: usize,
+    cost: impl Fn(f32, f32) -> f32,
     pitch0: f32,
     (rel, steps): (f32, i32),
     (lo, hi, step): (f32, f32, f32),
@@ -212,9 +201,9 @@ fn search_grid(
         let pitch = pitch0 * (1.0 + i as f32 * rel);
         let mut start = lo;
         while start <= hi {
-            let cost = centres_cost(centres, n, start, pitch);
-            if cost < best.0 {
-                best = (cost, (start, pitch));
+            let c = cost(start, pitch);
+            if c < best.0 {
+                best = (c, (start, pitch));
             }
             start += step;
         }
@@ -231,9 +220,9 @@ fn fit_centres(centres: &[f32], n: usize, lines: usize) -> Option<(f32, f32)> {
     if centres.len() < n * lines / 3 {
         return None;
     }
-    let (_, (start, pitch)) =
-        search_grid(centres, n, PITCH, (0.004, 15), (MARGIN - PITCH * 1.6, MARGIN + PITCH * 1.6, 0.5));
-    let (_, fine) = search_grid(centres, n, pitch, (0.001, 3), (start - 0.75, start + 0.75, 0.25));
+    let cost = |start: f32, pitch: f32| centres_cost(centres, n, start, pitch);
+    let (_, (start, pitch)) = search_grid(cost, PITCH, (0.004, 15), (MARGIN - PITCH * 1.6, MARGIN + PITCH * 1.6, 0.5));
+    let (_, fine) = search_grid(cost, pitch, (0.001, 3), (start - 0.75, start + 0.75, 0.25));
     Some(fine)
 }
 
@@ -243,7 +232,8 @@ fn refine_centres(centres: &[f32], n: usize, (start0, pitch0): (f32, f32)) -> Op
     if centres.len() < n / 3 {
         return None;
     }
-    let (_, best) = search_grid(centres, n, pitch0, (0.002, 5), (start0 - pitch0 * 0.3, start0 + pitch0 * 0.3, 0.25));
+    let cost = |start: f32, pitch: f32| centres_cost(centres, n, start, pitch);
+    let (_, best) = search_grid(cost, pitch0, (0.002, 5), (start0 - pitch0 * 0.3, start0 + pitch0 * 0.3, 0.25));
     Some(best)
 }
 
@@ -253,19 +243,8 @@ fn refine_centres(centres: &[f32], n: usize, (start0, pitch0): (f32, f32)) -> Op
 /// half a pitch off).
 fn refine_line(profile: &[f32], n: usize, (start0, pitch0): (f32, f32)) -> (f32, f32) {
     let (prefix, typical) = prefix_and_typical(profile, n);
-    let mut best = (f32::MAX, (start0, pitch0));
-    for step in -2..=2 {
-        let pitch = pitch0 * (1.0 + step as f32 * 0.004);
-        let mut start = start0 - pitch * 0.2;
-        while start <= start0 + pitch * 0.2 {
-            let cost = grid_cost(profile, &prefix, typical, start, pitch, n);
-            if cost < best.0 {
-                best = (cost, (start, pitch));
-            }
-            start += 0.5;
-        }
-    }
-    best.1
+    let cost = |start: f32, pitch: f32| grid_cost(profile, &prefix, typical, start, pitch, n);
+    search_grid(cost, pitch0, (0.004, 2), (start0 - pitch0 * 0.2, start0 + pitch0 * 0.2, 0.5)).1
 }
 
 /// Rectifies a located MRZ of `chars` characters per line into an upright crop
