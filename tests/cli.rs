@@ -6,14 +6,10 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use crate::common::{FIXTURE_REFERENCE, example, root};
+use crate::common::{FIXTURE_REFERENCE, example, jsonl, root};
 
 fn labels() -> Vec<Value> {
-    std::fs::read_to_string(root().join("fixtures/mrz/labels.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    jsonl("fixtures/mrz/labels.jsonl")
 }
 
 fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {

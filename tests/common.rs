@@ -22,3 +22,8 @@ pub fn example(name: &str) -> PathBuf {
     );
     path
 }
+
+/// The records of a JSON Lines file of the repository (`fixtures/...`).
+pub fn jsonl(relative: &str) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(root().join(relative)).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}

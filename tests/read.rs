@@ -9,7 +9,7 @@ use mrtd_verify::specimen::{Condition, CorpusOptions, Forgery, Generator, Truth}
 use mrtd_verify::{Config, Verdict, Verifier};
 use serde_json::Value;
 
-use crate::common::{example, root};
+use crate::common::{example, jsonl, root};
 
 fn verifier() -> &'static Verifier {
     static V: OnceLock<Verifier> = OnceLock::new();
@@ -17,11 +17,7 @@ fn verifier() -> &'static Verifier {
 }
 
 fn fixture_labels() -> Vec<Value> {
-    std::fs::read_to_string(root().join("fixtures/specimens/labels.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    jsonl("fixtures/specimens/labels.jsonl")
 }
 
 fn lines_of(v: &Value) -> Vec<String> {
