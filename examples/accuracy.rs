@@ -97,7 +97,7 @@ fn main() {
         std::process::exit(2);
     };
     let mut jobs = Vec::new();
-    for (ci, condition) in Condition::ALL.into_iter().enumerate() {
+    for (ci, condition) in Condition::EVERY.into_iter().enumerate() {
         for (fi, format) in Format::ALL.into_iter().enumerate() {
             for i in 0..args.per_cell {
                 let index = (ci as u64 * 100 + fi as u64) * 10_000 + i;
@@ -183,7 +183,7 @@ fn main() {
     }
     println!("{header} ms per page |\n{rule}---|");
     let mut all = Tally::default();
-    for condition in Condition::ALL {
+    for condition in Condition::EVERY {
         let mut c = Tally::default();
         for format in Format::ALL {
             let mut f = Tally::default();

@@ -23,6 +23,12 @@ fn main() {
                 continue;
             }
             if let Some(r) = rectify(&gray, loc, width) {
+                eprintln!("  width {width}: line centres {:?}, heights {:?}", r.centres, r.heights);
+                if std::env::var_os("ROWS").is_some() {
+                    let rows: Vec<u32> =
+                        r.image.rows().map(|row| row.map(|p| u32::from(255 - p.0[0])).sum::<u32>() / 255).collect();
+                    eprintln!("  rows {rows:?}");
+                }
                 r.image.save(format!("{}-{i}-{width}.png", args[2])).unwrap();
                 // The cells as the model sees them, side by side.
                 let (cw, ch) = (PITCH as u32, CELL_HEIGHT);

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use mrtd_verify::specimen::{CorpusOptions, Generator};
+use mrtd_verify::specimen::{Condition, CorpusOptions, Generator};
 use rayon::prelude::*;
 
 #[derive(Parser)]
@@ -36,11 +36,29 @@ struct Args {
     /// Skip the infrared and ultraviolet companions.
     #[arg(long)]
     no_bands: bool,
+    /// Draw captures from these conditions only (comma-separated names:
+    /// clean, skew, quarter_turn, degraded, low_resolution, scanner_bed,
+    /// stamped). Default: every one but stamped.
+    #[arg(long, value_delimiter = ',')]
+    conditions: Vec<String>,
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let options = CorpusOptions::default().dpi(args.dpi).forgery_rate(args.forgery_rate).bands(!args.no_bands);
+    let mut options = CorpusOptions::default().dpi(args.dpi).forgery_rate(args.forgery_rate).bands(!args.no_bands);
+    if !args.conditions.is_empty() {
+        let mut chosen = Vec::new();
+        for name in &args.conditions {
+            match Condition::EVERY.into_iter().find(|c| c.name() == name) {
+                Some(c) => chosen.push(c),
+                None => {
+                    eprintln!("specimen: unknown condition {name:?}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        options = options.conditions(&chosen);
+    }
     let generator = match Generator::new(options) {
         Ok(g) => g,
         Err(e) => {

@@ -28,6 +28,10 @@ pub struct CharReading {
     pub ch: char,
     /// The model's probability for its first choice.
     pub confidence: f32,
+    /// The model's probability for the likeliest other character the
+    /// position's field allows: close to `confidence`, the cell could as
+    /// well be that other character.
+    pub runner_up: f32,
     /// The cell in page pixels (top-left, top-right, bottom-right, bottom-left).
     pub cell: [[f32; 2]; 4],
 }
@@ -274,8 +278,23 @@ fn widths(loc: &MrzLocation) -> Vec<usize> {
     if median >= 40 || (median < 33 && ratio > 42.0) { vec![44, 36] } else { vec![36, 44] }
 }
 
+/// The probability of the likeliest class other than the first choice that
+/// the field at (`line`, `col`) allows (any other class when the format is
+/// unknown).
+fn runner_up(p: &[f32], format: Option<Format>, line: usize, col: usize) -> f32 {
+    let first = p.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map_or(usize::MAX, |(i, _)| i);
+    p.iter()
+        .zip(crate::ocr::CLASSES.iter())
+        .enumerate()
+        .filter(|&(i, (_, &ch))| i != first && format.is_none_or(|f| repair::allowed_at(f, line, col, ch)))
+        .map(|(_, (&v, _))| v)
+        .fold(0.0, f32::max)
+}
+
 fn finish(a: Attempt, timings: Timings) -> MrzReading {
     let k = crate::ocr::CLASSES.len();
+    let refs: Vec<&str> = a.repaired.lines.iter().map(String::as_str).collect();
+    let format = mrz::parse_lines(&refs).ok().map(|m| m.format());
     let width = a.rect.chars;
     let raw_lines: Vec<String> = (0..a.location.lines.len())
         .map(|l| {
@@ -300,6 +319,7 @@ fn finish(a: Attempt, timings: Timings) -> MrzReading {
                 index: c.index,
                 ch,
                 confidence: p.iter().copied().fold(0.0, f32::max),
+                runner_up: runner_up(p, format, c.line, c.index),
                 cell: c.page.map(|(x, y)| [x, y]),
             }
         })

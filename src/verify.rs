@@ -250,8 +250,9 @@ impl Verifier {
         // Where a verified check digit vouches for a character, an unsure
         // first choice is confirmed; elsewhere (names, codes, unchecked
         // optional data) nothing would catch a misread.
-        let unvouched =
-            g.chars.iter().filter(|c| !m.confirmed_at(c.line, c.index)).map(|c| c.confidence).fold(1.0f32, f32::min);
+        let unvouched_chars = || g.chars.iter().filter(|c| !m.confirmed_at(c.line, c.index));
+        let unvouched = unvouched_chars().map(|c| c.confidence).fold(1.0f32, f32::min);
+        let close_call = unvouched_chars().find(|c| c.runner_up * CLOSE_CALL >= c.confidence);
         if unvouched < LOW_CONFIDENCE {
             report.verdict = crate::report::Verdict::Unreadable;
             report.error = Some(ReportError::new(
@@ -261,6 +262,21 @@ impl Verifier {
                     unvouched * 100.0
                 ),
             ));
+        } else if let Some(c) = close_call {
+            report.verdict = crate::report::Verdict::Unreadable;
+            report.error = Some(ReportError {
+                kind: "unreadable".into(),
+                message: format!(
+                    "line {} position {} reads {:?} at {:.0} % but could be another character ({:.0} %), and no check digit covers it: rescan the document",
+                    c.line + 1,
+                    c.index + 1,
+                    c.ch,
+                    c.confidence * 100.0,
+                    c.runner_up * 100.0
+                ),
+                line: Some(c.line + 1),
+                column: Some(c.index + 1),
+            });
         } else if refuted_unsure {
             report.verdict = crate::report::Verdict::Unreadable;
             report.error = Some(ReportError {
@@ -282,6 +298,11 @@ impl Verifier {
 /// characters above 0.55, and the wrong ones had some below 0.45.
 #[cfg(feature = "ocr")]
 const LOW_CONFIDENCE: f32 = 0.45;
+
+/// A character no verified check digit covers whose second choice is at
+/// least `1 / CLOSE_CALL` as likely as its first could be either.
+#[cfg(feature = "ocr")]
+const CLOSE_CALL: f32 = 4.0;
 
 fn parse_error(e: &ParseError) -> ReportError {
     let (line, column) = e.position().map_or((None, None), |(l, c)| (Some(l), Some(c)));
@@ -383,6 +404,62 @@ mod tests {
         assert_eq!(docs[2].text, "xx");
         assert!(split_documents("f", "").is_empty());
         assert!(split_documents("f", "\n \n").is_empty());
+    }
+
+    /// A reading of TD3 with every character sure, but one position read
+    /// as a close call between two characters its field allows.
+    #[cfg(feature = "ocr")]
+    fn close_call_at(line: usize, index: usize) -> Report {
+        use crate::read::{CharReading, MrzGeometry, MrzReading};
+        let lines: Vec<String> = TD3.lines().map(str::to_owned).collect();
+        let chars = lines
+            .iter()
+            .enumerate()
+            .flat_map(|(l, text)| text.chars().enumerate().map(move |(i, ch)| (l, i, ch)))
+            .map(|(l, i, ch)| {
+                let close = (l, i) == (line, index);
+                CharReading {
+                    line: l,
+                    index: i,
+                    ch,
+                    confidence: if close { 0.62 } else { 0.99 },
+                    runner_up: if close { 0.3 } else { 0.005 },
+                    cell: [[0.0; 2]; 4],
+                }
+            })
+            .collect();
+        let reading = MrzReading {
+            lines: lines.clone(),
+            raw_lines: lines.clone(),
+            repaired: crate::mrz::repair::Repaired { lines, repairs: Vec::new(), doubts: Vec::new() },
+            geometry: MrzGeometry {
+                quad: [[0.0; 2]; 4],
+                baselines: Vec::new(),
+                chars,
+                pitch_px: 30.0,
+                char_height_px: 28.0,
+                angle_deg: 0.0,
+                dpi_estimate: 300.0,
+            },
+            timings: crate::report::Timings::default(),
+        };
+        verifier(false).reading_report("scan", &reading)
+    }
+
+    #[cfg(feature = "ocr")]
+    #[test]
+    fn close_calls_where_no_check_digit_vouches_are_unreadable() {
+        // The document number's first character: its check digit decides.
+        assert_eq!(close_call_at(1, 0).verdict, Verdict::Pass);
+        // A name character: nothing would catch the other reading.
+        let r = close_call_at(0, 10);
+        assert_eq!(r.verdict, Verdict::Unreadable);
+        let e = r.error.unwrap();
+        assert_eq!((e.line, e.column), (Some(1), Some(11)));
+        assert!(e.message.contains("could be another character"), "{}", e.message);
+        // The personal number's filler is covered by its check digit too,
+        // the sex is not.
+        assert_eq!(close_call_at(1, 20).verdict, Verdict::Unreadable);
     }
 
     #[test]

@@ -68,14 +68,14 @@ fn fixture_verdicts() {
     }
 }
 
-/// Rotated, skewed, degraded, low-resolution and scanner-bed captures of
+/// Rotated, skewed, degraded, low-resolution, scanner-bed and stamped captures of
 /// every format, from seeds the model never saw, are read exactly, and a
 /// wrong MRZ is never reported valid.
 #[test]
 fn captures_of_every_kind_are_read() {
     let g = Generator::new(CorpusOptions::default().bands(false)).unwrap();
     let mut failures = Vec::new();
-    for (ci, condition) in Condition::ALL.into_iter().enumerate() {
+    for (ci, condition) in Condition::EVERY.into_iter().enumerate() {
         for (fi, format) in Format::ALL.into_iter().enumerate() {
             let index = (ci * 10 + fi) as u64;
             let s = g.render(777_777, index, format, Truth::Genuine, condition).unwrap();

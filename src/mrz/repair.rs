@@ -480,6 +480,23 @@ fn digit_type_allowed(pos: &[Pos], format: Format) -> bool {
     std::str::from_utf8(&issuer).is_ok_and(|s| super::variants::document_type_digit(format, s).is_some())
 }
 
+/// Whether the layout of `format` allows character `ch` at `line`, `col`
+/// (from 0): digits where a date or check digit stands, letters in names and
+/// codes, either in document numbers and optional data. The document code's
+/// letters are fixed by the format.
+///
+/// ```
+/// use mrtd_verify::mrz::{Format, repair::allowed_at};
+/// // TD3 line 2: document number (either), its check digit (digits only).
+/// assert!(allowed_at(Format::Td3, 1, 0, b'O') && allowed_at(Format::Td3, 1, 0, b'0'));
+/// assert!(!allowed_at(Format::Td3, 1, 9, b'O'));
+/// // Names take letters and fillers only.
+/// assert!(!allowed_at(Format::Td3, 0, 10, b'0'));
+/// ```
+pub fn allowed_at(format: Format, line: usize, col: usize, ch: u8) -> bool {
+    alphabet_at(format, line, col).allows(ch)
+}
+
 /// The alphabet of each position, from the layout; the document code's letters
 /// are fixed by the format. A table lookup: the map is built at compile time.
 fn alphabet_at(format: Format, line: usize, col: usize) -> Alphabet {

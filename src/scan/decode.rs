@@ -73,11 +73,66 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<DynamicImage, ScanE
     })
 }
 
-/// The grey page an MRZ is read from (luma of colour images; 16-bit images
-/// reduced to 8 bits).
+/// The grey page an MRZ is read from: each pixel's brightest colour channel
+/// (16-bit images reduced to 8 bits).
+///
+/// Doc 9303 prints the MRZ in dark, IR-absorbing ink, black in every channel;
+/// stamps, signatures and security printing over it are coloured, and one of
+/// their channels stays bright. Taking the brightest channel keeps the MRZ
+/// black and lightens a red border stamp or a green guilloche, where luma
+/// would have kept them half as dark as the characters.
+///
+/// ```
+/// use image::{DynamicImage, Rgb, RgbImage};
+/// use mrtd_verify::scan::to_gray;
+///
+/// // Black ink, then a red stamp.
+/// let rgb = RgbImage::from_fn(2, 1, |x, _| if x == 0 { Rgb([20, 20, 20]) } else { Rgb([210, 30, 40]) });
+/// let gray = to_gray(&DynamicImage::ImageRgb8(rgb));
+/// assert_eq!((gray.get_pixel(0, 0).0[0], gray.get_pixel(1, 0).0[0]), (20, 210));
+/// ```
 pub fn to_gray(image: &DynamicImage) -> GrayImage {
     match image {
         DynamicImage::ImageLuma8(g) => g.clone(),
-        other => other.to_luma8(),
+        DynamicImage::ImageRgb8(rgb) => brightest_channel(rgb),
+        DynamicImage::ImageLuma16(_) | DynamicImage::ImageLumaA8(_) | DynamicImage::ImageLumaA16(_) => image.to_luma8(),
+        other => brightest_channel(&other.to_rgb8()),
+    }
+}
+
+/// Each pixel's brightest channel.
+fn brightest_channel(rgb: &image::RgbImage) -> GrayImage {
+    let (w, h) = rgb.dimensions();
+    let mut out = GrayImage::new(w, h);
+    for (o, p) in out.pixels_mut().zip(rgb.pixels()) {
+        let [r, g, b] = p.0;
+        o.0[0] = r.max(g).max(b);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{Rgb, RgbImage};
+
+    #[test]
+    fn coloured_overprint_is_lighter_than_black_ink() {
+        // Black MRZ ink, a red stamp, a green tint, white paper.
+        let colours = [[10u8, 12, 9], [200, 40, 40], [150, 200, 160], [250, 250, 250]];
+        let rgb = RgbImage::from_fn(4, 1, |x, _| Rgb(colours[x as usize]));
+        let gray = to_gray(&DynamicImage::ImageRgb8(rgb.clone()));
+        let values: Vec<u8> = gray.pixels().map(|p| p.0[0]).collect();
+        assert_eq!(values, vec![12, 200, 200, 250]);
+        // Luma would have made the stamp darker than half grey.
+        let luma = DynamicImage::ImageRgb8(rgb).to_luma8();
+        assert!(luma.get_pixel(1, 0).0[0] < 100);
+        // Other layouts go through the same rule.
+        let rgba = DynamicImage::ImageRgba16(
+            DynamicImage::ImageRgb8(RgbImage::from_pixel(1, 1, Rgb([200, 40, 40]))).to_rgba16(),
+        );
+        assert_eq!(to_gray(&rgba).get_pixel(0, 0).0[0], 200);
+        let grey = GrayImage::from_pixel(2, 2, image::Luma([77]));
+        assert_eq!(to_gray(&DynamicImage::ImageLuma8(grey.clone())), grey);
     }
 }

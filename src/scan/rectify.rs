@@ -276,25 +276,22 @@ pub fn rectify(page: &GrayImage, loc: &MrzLocation, chars: usize) -> Option<Rect
     normalise(&mut crop);
     let to_page = to_crop.invert();
 
-    // Each line's ink: the rows around its nominal centre where the row
-    // profile exceeds a quarter of its peak give the top and bottom of the
-    // characters (fillers are lower than capitals, and weigh little).
+    // Each line's ink: around the darkest row near its nominal centre, the
+    // run of rows whose darkness stands out from the band's background by
+    // more than a quarter of the peak's gives the top and bottom of the
+    // characters (fillers are lower than capitals, and weigh little). The
+    // background is a low quantile of the band: paper on a plain document,
+    // the print's level on a guilloche or hatched one.
     let rows = row_profile(&crop);
     let mut centres = Vec::with_capacity(n_lines);
     let mut heights = Vec::with_capacity(n_lines);
     for i in 0..n_lines {
         let nominal = top + i as f32 * LINE_SPACING;
-        let (lo, hi) = (
-            (nominal - LINE_SPACING * 0.5).max(0.0) as usize,
-            ((nominal + LINE_SPACING * 0.5) as usize).min(rows.len()),
-        );
-        let band = rows.get(lo..hi).unwrap_or(&[]);
-        let peak = band.iter().copied().fold(0.0f32, f32::max);
-        let inked: Vec<usize> =
-            band.iter().enumerate().filter(|(_, v)| **v > peak * 0.25).map(|(k, _)| lo + k).collect();
-        match (inked.first(), inked.last()) {
-            (Some(&a), Some(&b)) if b > a + 4 => {
-                centres.push((a + b) as f32 / 2.0 + 0.5);
+        let lo = (nominal - LINE_SPACING * 0.5).max(0.0) as usize;
+        let hi = ((nominal + LINE_SPACING * 0.5) as usize).min(rows.len());
+        match ink_rows(rows.get(lo..hi).unwrap_or(&[])) {
+            Some((a, b)) if b > a + 4 => {
+                centres.push((lo + a + lo + b) as f32 / 2.0 + 0.5);
                 heights.push((b - a + 1) as f32);
             }
             _ => {
@@ -346,6 +343,21 @@ pub fn rectify(page: &GrayImage, loc: &MrzLocation, chars: usize) -> Option<Rect
         }
     }
     Some(Rectified { image: crop, to_page, chars, cells, pitches, centres, heights })
+}
+
+/// The first and last rows of the run of inked rows around a band's darkest
+/// row: rows darker than the band's background (its 20th percentile) by more
+/// than a quarter of the peak's excess.
+fn ink_rows(band: &[f32]) -> Option<(usize, usize)> {
+    let (peak_at, peak) = band.iter().copied().enumerate().max_by(|a, b| a.1.total_cmp(&b.1))?;
+    let mut sorted = band.to_vec();
+    sorted.sort_by(f32::total_cmp);
+    let background = sorted.get(sorted.len() / 5).copied().unwrap_or(0.0);
+    let threshold = background + (peak - background) * 0.25;
+    let inked = |k: &usize| band.get(*k).is_some_and(|&v| v > threshold);
+    let first = (0..peak_at).rev().take_while(inked).last().unwrap_or(peak_at);
+    let last = (peak_at + 1..band.len()).take_while(inked).last().unwrap_or(peak_at);
+    Some((first, last))
 }
 
 /// Stretches the crop's grey levels so ink is near 0 and paper near 255.
@@ -404,4 +416,35 @@ fn bilinear(img: &GrayImage, x: f32, y: f32) -> f32 {
     let a = px(x0, y0) + (px(x0 + 1.0, y0) - px(x0, y0)) * tx;
     let b = px(x0, y0 + 1.0) + (px(x0 + 1.0, y0 + 1.0) - px(x0, y0 + 1.0)) * tx;
     a + (b - a) * ty
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ink_rows;
+
+    #[test]
+    fn ink_rows_on_plain_paper_span_the_characters() {
+        let mut band = vec![0.0f32; 33];
+        for v in band.iter_mut().skip(8).take(18) {
+            *v = 300.0;
+        }
+        // Fillers and the feet of the characters weigh less, but count.
+        band[7] = 90.0;
+        assert_eq!(ink_rows(&band), Some((7, 25)));
+    }
+
+    #[test]
+    fn ink_rows_on_hatched_background_ignore_the_hatching() {
+        // Hatching lifts every row to 60-130; the characters are rows 12-20.
+        let hatch = [102.0, 95.0, 72.0, 59.0, 120.0, 73.0, 68.0, 64.0, 108.0, 77.0, 76.0];
+        let mut band: Vec<f32> = hatch.iter().chain(hatch.iter()).chain(hatch.iter()).copied().collect();
+        for (k, v) in [208.0, 184.0, 230.0, 289.0, 273.0, 266.0, 257.0, 288.0, 204.0].into_iter().enumerate() {
+            band[12 + k] = v;
+        }
+        // A lone hatch line beside the characters is not part of them.
+        band[10] = 76.0;
+        band[22] = 130.0;
+        assert_eq!(ink_rows(&band), Some((12, 20)));
+        assert_eq!(ink_rows(&[]), None);
+    }
 }

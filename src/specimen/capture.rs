@@ -8,6 +8,7 @@
 use image::{GrayImage, Luma, Rgb, RgbImage};
 use imageproc::geometric_transformations::{Interpolation, Projection, warp_into};
 
+use super::art::Stamp;
 use super::rng::Rng;
 
 /// The family of capture conditions, for breaking accuracy down.
@@ -27,10 +28,16 @@ pub enum Condition {
     LowResolution,
     /// Lying anywhere on a larger scanner bed, slightly turned.
     ScannerBed,
+    /// A coloured ink stamp pressed across the MRZ (an entry or exit stamp
+    /// on a visa page, a SPECIMEN overprint), otherwise a clean capture.
+    Stamped,
 }
 
 impl Condition {
-    /// Every condition.
+    /// The conditions a corpus draws from by default: every one but
+    /// [`Condition::Stamped`], which came later (adding it here would change
+    /// the corpora already named by seed, the model's training data among
+    /// them).
     pub const ALL: [Condition; 6] = [
         Condition::Clean,
         Condition::Skew,
@@ -38,6 +45,17 @@ impl Condition {
         Condition::Degraded,
         Condition::LowResolution,
         Condition::ScannerBed,
+    ];
+
+    /// Every condition, for accuracy tables and tests.
+    pub const EVERY: [Condition; 7] = [
+        Condition::Clean,
+        Condition::Skew,
+        Condition::QuarterTurn,
+        Condition::Degraded,
+        Condition::LowResolution,
+        Condition::ScannerBed,
+        Condition::Stamped,
     ];
 
     /// The name used in labels and tables.
@@ -49,6 +67,7 @@ impl Condition {
             Condition::Degraded => "degraded",
             Condition::LowResolution => "low_resolution",
             Condition::ScannerBed => "scanner_bed",
+            Condition::Stamped => "stamped",
         }
     }
 }
@@ -82,6 +101,9 @@ pub struct Capture {
     pub glare: f32,
     /// JPEG quality the image was re-compressed at, if it was.
     pub jpeg_quality: Option<u8>,
+    /// The ink stamp pressed over the page, if any.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub stamp: Option<Stamp>,
 }
 
 impl Capture {
@@ -100,6 +122,7 @@ impl Capture {
             light_gradient: 0.0,
             glare: 0.0,
             jpeg_quality: None,
+            stamp: None,
         };
         match condition {
             Condition::Clean => {}
@@ -131,6 +154,9 @@ impl Capture {
                 c.skew_deg = rng.uniform(-6.0, 6.0) as f32;
                 c.centre = (rng.uniform(0.3, 0.7) as f32, rng.uniform(0.25, 0.75) as f32);
                 c.light_gradient = rng.uniform(0.0, 0.15) as f32;
+            }
+            Condition::Stamped => {
+                c.skew_deg = rng.uniform(-2.0, 2.0) as f32;
             }
         }
         c

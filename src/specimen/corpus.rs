@@ -5,7 +5,7 @@ use image::codecs::png::PngEncoder;
 use image::{ExtendedColorType, ImageEncoder, RgbImage};
 use imageproc::geometric_transformations::Projection;
 
-use super::art;
+use super::art::{self, Stamp};
 use super::canvas::{Bounds, Canvas, Ink, Paper};
 use super::capture::{self, Capture, Condition};
 use super::fonts::{Face, FontError, Fonts};
@@ -579,6 +579,15 @@ impl Generator {
                 }
             }
             _ => {}
+        }
+
+        // A stamp pressed over the MRZ, from its own stream (the others'
+        // draws are unchanged).
+        if condition == Condition::Stamped {
+            let mut stamp_rng = rng.fork(0x57A3);
+            let stamp = Stamp::random(page.canvas.ppmm, page.mrz_bounds, &mut stamp_rng);
+            stamp.press(&mut page.canvas, &self.fonts, &mut stamp_rng);
+            capture.stamp = Some(stamp);
         }
 
         // Capture.

@@ -25,6 +25,7 @@ mod render;
 mod rng;
 mod text;
 
+pub use art::Stamp;
 pub use capture::{Capture, Condition};
 pub use corpus::{
     CharLabel, CorpusOptions, Forgery, ForgeryDetail, Generator, InvalidData, Label, Quad, Specimen, SpecimenError,
