@@ -231,7 +231,22 @@ pub(crate) fn signature(canvas: &mut Canvas, b: Bounds, rng: &mut Rng) {
 }
 
 /// An ink stamp pressed over a page: a border post's entry stamp or a
-/// SPECIMEN overprint, in a coloured dye.
+/// SPECIMEN overprint, in a coloured dye. Pages captured under
+/// [`Condition::Stamped`](super::Condition::Stamped) carry one across their
+/// MRZ, recorded in the label's capture.
+///
+/// ```
+/// use mrtd_verify::mrz::Format;
+/// use mrtd_verify::specimen::{Condition, CorpusOptions, Generator, Truth};
+///
+/// let generator = Generator::new(CorpusOptions::default().dpi(150).bands(false))?;
+/// let s = generator.render(7, 0, Format::Td1, Truth::Genuine, Condition::Stamped)?;
+/// let stamp = s.label.capture.stamp.as_ref().expect("a stamped capture records its stamp");
+/// assert!(!stamp.text.is_empty());
+/// // Every channel of the dye stays light: black MRZ ink is told from it.
+/// assert!(stamp.colour.iter().max().is_some_and(|&c| c >= 150));
+/// # Ok::<(), mrtd_verify::specimen::SpecimenError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
