@@ -123,6 +123,8 @@ struct Attempt {
     repaired: Repaired,
     /// Refuted check digits after repair (`usize::MAX` if it does not parse).
     refuted: usize,
+    /// The format the repaired lines parse as.
+    format: Option<Format>,
     confidence: f32,
     location: MrzLocation,
     /// Characters the repair had to force into their field's alphabet, plus
@@ -247,11 +249,12 @@ impl Reader {
         let attempt = match repair::repair_readings(&lines) {
             Ok(repaired) => {
                 let refs: Vec<&str> = repaired.lines.iter().map(String::as_str).collect();
-                let refuted = mrz::parse_lines(&refs)
-                    .map_or(usize::MAX, |m| m.check_digits().filter(|c| c.status.is_refuted()).count());
+                let (refuted, format) = mrz::parse_lines(&refs).map_or((usize::MAX, None), |m| {
+                    (m.check_digits().filter(|c| c.status.is_refuted()).count(), Some(m.format()))
+                });
                 let misfits = repaired.repairs.iter().filter(|r| r.basis == repair::RepairBasis::Alphabet).count()
                     + repaired.doubts.len();
-                Some(Attempt { rect, probs, repaired, refuted, confidence, location: loc, misfits })
+                Some(Attempt { rect, probs, repaired, refuted, format, confidence, location: loc, misfits })
             }
             Err(_) => None,
         };
@@ -293,8 +296,6 @@ fn runner_up(p: &[f32], format: Option<Format>, line: usize, col: usize) -> f32 
 
 fn finish(a: Attempt, timings: Timings) -> MrzReading {
     let k = crate::ocr::CLASSES.len();
-    let refs: Vec<&str> = a.repaired.lines.iter().map(String::as_str).collect();
-    let format = mrz::parse_lines(&refs).ok().map(|m| m.format());
     let width = a.rect.chars;
     let raw_lines: Vec<String> = (0..a.location.lines.len())
         .map(|l| {
@@ -319,7 +320,7 @@ fn finish(a: Attempt, timings: Timings) -> MrzReading {
                 index: c.index,
                 ch,
                 confidence: p.iter().copied().fold(0.0, f32::max),
-                runner_up: runner_up(p, format, c.line, c.index),
+                runner_up: runner_up(p, a.format, c.line, c.index),
                 cell: c.page.map(|(x, y)| [x, y]),
             }
         })

@@ -18,6 +18,7 @@ mod rectify;
 
 pub use decode::{DecodeLimits, decode, to_gray};
 pub use locate::{LineGeometry, MrzLocation, locate};
+pub(crate) use rectify::bilinear;
 pub use rectify::{CELL_HEIGHT, Cell, PITCH, Rectified, cell_pixels, rectify};
 
 /// Why a scan could not be read.

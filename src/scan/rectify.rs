@@ -402,7 +402,8 @@ pub fn cell_pixels(crop: &GrayImage, cell: &Cell, out: &mut [f32]) {
     }
 }
 
-fn bilinear(img: &GrayImage, x: f32, y: f32) -> f32 {
+/// Bilinear sample of a grey image at (x, y); outside it, white paper.
+pub(crate) fn bilinear(img: &GrayImage, x: f32, y: f32) -> f32 {
     let (w, h) = img.dimensions();
     let (x0, y0) = (x.floor(), y.floor());
     let (tx, ty) = (x - x0, y - y0);

@@ -5,6 +5,7 @@
 use super::canvas::{Bounds, Canvas, Ink, Paper};
 use super::fonts::{Face, Fonts};
 use super::rng::Rng;
+use crate::scan::bilinear;
 
 /// A pastel colour from a hue in degrees.
 pub(crate) fn pastel(hue: f32, sat: f32, light: f32) -> [u8; 3] {
@@ -330,6 +331,7 @@ impl Stamp {
             let baseline = y0 + h * (i as f32 + 0.5) / rows + cap / 2.0;
             face.text(fonts, Face::SansBold, line, ((x0 + x1 - tw) / 2.0, baseline), cap, black);
         }
+        let face = image::imageops::grayscale(&face.vis);
         // Uneven pressure: a smooth field over the stamp, plus grain.
         let (pa, pb, pc) = (rng.uniform(0.0, 6.3) as f32, rng.uniform(0.0, 6.3) as f32, rng.uniform(0.5, 1.5) as f32);
         let mut grain = rng.fork(7);
@@ -346,7 +348,7 @@ impl Stamp {
                 if u < 0.0 || v < 0.0 || u >= sw as f32 - 1.0 || v >= sh as f32 - 1.0 {
                     continue;
                 }
-                let cover = 1.0 - sample_gray(&face.vis, u, v) / 255.0;
+                let cover = 1.0 - bilinear(&face, u, v) / 255.0;
                 if cover <= 0.01 {
                     continue;
                 }
@@ -360,14 +362,4 @@ impl Stamp {
             }
         }
     }
-}
-
-/// Bilinear sample of an RGB image's red channel.
-fn sample_gray(img: &image::RgbImage, x: f32, y: f32) -> f32 {
-    let (x0, y0) = (x.floor() as u32, y.floor() as u32);
-    let (tx, ty) = (x - x.floor(), y - y.floor());
-    let at = |xi: u32, yi: u32| img.get_pixel_checked(xi, yi).map_or(255.0, |p| f32::from(p.0[0]));
-    let top = at(x0, y0) + (at(x0 + 1, y0) - at(x0, y0)) * tx;
-    let bottom = at(x0, y0 + 1) + (at(x0 + 1, y0 + 1) - at(x0, y0 + 1)) * tx;
-    top + (bottom - top) * ty
 }
