@@ -12,9 +12,9 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use mrtd_verify::mrz::Format;
 use mrtd_verify::mrz::repair::{Candidate, repair_readings};
 use mrtd_verify::ocr::{CLASSES, Model, top_candidates};
-use mrtd_verify::scan::{self, CELL_HEIGHT, DecodeLimits, PITCH};
+use mrtd_verify::scan;
 use mrtd_verify::specimen::{Condition, CorpusOptions, Generator, Truth};
-use mrtd_verify::{Config, Verifier};
+use mrtd_verify::{Config, DecodeLimits, Thresholds, Verifier};
 use rayon::prelude::*;
 
 fn pages(format: Format, n: u64) -> Vec<Vec<u8>> {
@@ -27,14 +27,12 @@ fn stages(c: &mut Criterion) {
     for (name, format) in [("td3", Format::Td3), ("td1", Format::Td1)] {
         let bytes = pages(format, 1).remove(0);
         let gray = scan::to_gray(&scan::decode(&bytes, &DecodeLimits::default()).unwrap());
-        let locs = scan::locate(&gray).unwrap();
-        let loc = locs.iter().find(|l| l.lines.len() == format.lines()).unwrap().clone();
+        let thresholds = Thresholds::default();
+        let layout = scan::locate(&gray, &thresholds).unwrap();
+        let loc =
+            layout.zones.iter().find(|z| z.location.lines.len() == format.lines()).unwrap().orientations()[0].clone();
         let rect = scan::rectify(&gray, &loc, format.width()).unwrap();
-        let per = (CELL_HEIGHT * PITCH as u32) as usize;
-        let mut cells = vec![0.0f32; rect.cells.len() * per];
-        for (cell, out) in rect.cells.iter().zip(cells.chunks_mut(per)) {
-            scan::cell_pixels(&rect.image, cell, out);
-        }
+        let cells = scan::cell_tensor(&rect);
         let probs = model.probabilities(cells.clone()).unwrap();
         let k = CLASSES.len();
         let candidates: Vec<Vec<Vec<Candidate>>> = (0..format.lines())
@@ -48,28 +46,27 @@ fn stages(c: &mut Criterion) {
         g.bench_function("decode", |b| {
             b.iter(|| scan::to_gray(&scan::decode(black_box(&bytes), &DecodeLimits::default()).unwrap()))
         });
-        g.bench_function("locate", |b| b.iter(|| scan::locate(black_box(&gray)).unwrap()));
+        g.bench_function("locate", |b| b.iter(|| scan::locate(black_box(&gray), &thresholds).unwrap()));
         g.bench_function("segment", |b| {
             b.iter(|| {
                 let r = scan::rectify(black_box(&gray), &loc, format.width()).unwrap();
-                let mut out = vec![0.0f32; r.cells.len() * per];
-                for (cell, o) in r.cells.iter().zip(out.chunks_mut(per)) {
-                    scan::cell_pixels(&r.image, cell, o);
-                }
-                out
+                scan::cell_tensor(&r)
             })
         });
         g.bench_function("recognise", |b| b.iter(|| model.probabilities(black_box(cells.clone())).unwrap()));
         g.bench_function("repair", |b| b.iter(|| repair_readings(black_box(&candidates)).unwrap()));
-        let verifier = Verifier::with_model(Config::default()).unwrap();
+        let verifier = Verifier::new(Config::default()).unwrap();
         g.bench_function("whole_read", |b| b.iter(|| verifier.verify_image("bench", black_box(&bytes))));
+        // The check families on a document already read.
+        let doc = verifier.read(&mrtd_verify::Scan::from_bytes("bench", bytes.as_slice()));
+        g.bench_function("checks", |b| b.iter(|| verifier.judge(black_box(&doc))));
         g.finish();
     }
 }
 
 fn batch(c: &mut Criterion) {
     let docs = pages(Format::Td3, 8);
-    let verifier = Verifier::with_model(Config::default()).unwrap();
+    let verifier = Verifier::new(Config::default()).unwrap();
     let mut g = c.benchmark_group("batch/td3_300dpi");
     g.sample_size(10);
     g.throughput(Throughput::Elements(docs.len() as u64));

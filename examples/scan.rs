@@ -11,7 +11,9 @@
 //! ```
 //!
 //! Exit code: 0 when every document passed, 1 when some did not, 2 when the run
-//! itself failed. One bad file never stops the batch.
+//! itself failed. One bad file never stops the batch. All the work is the
+//! library's (`Verifier::verify_files`, `group_companions`); this binary reads
+//! arguments, walks folders and prints.
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -20,8 +22,7 @@ use std::process::ExitCode;
 use clap::{Parser, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use mrtd_verify::mrz::Date;
-use mrtd_verify::{Config, Report, Verdict, Verifier, split_documents};
-use rayon::prelude::*;
+use mrtd_verify::{Config, Report, Verdict, Verifier, group_companions, split_documents};
 
 #[derive(Parser)]
 #[command(version, about = "Verify travel documents: read the MRZ from scans or text, check digits and data rules")]
@@ -61,17 +62,8 @@ fn is_image(p: &Path) -> bool {
     p.extension().and_then(|e| e.to_str()).is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
-/// Whether `p` is the infrared or ultraviolet companion (`NAME-ir.*`,
-/// `NAME-uv.*`) of a visible-light image `NAME.*` in the same folder, as
-/// document readers save them: a band of that document, not a document.
-fn is_companion(p: &Path, siblings: &[PathBuf]) -> bool {
-    let Some(stem) = p.file_stem().and_then(|s| s.to_str()) else { return false };
-    let Some(base) = stem.strip_suffix("-ir").or_else(|| stem.strip_suffix("-uv")) else { return false };
-    siblings.iter().any(|s| s != p && s.file_stem().and_then(|x| x.to_str()) == Some(base) && is_image(s))
-}
-
-/// Files named on the command line as given; folders walked for image files
-/// (band companions left out), in sorted order.
+/// Files named on the command line as given; folders walked for image
+/// files, in sorted order.
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     if !path.is_dir() {
         out.push(path.to_path_buf());
@@ -82,7 +74,7 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for p in &entries {
         if p.is_dir() {
             collect(p, out)?;
-        } else if is_image(p) && !is_companion(p, &entries) {
+        } else if is_image(p) {
             out.push(p.clone());
         }
     }
@@ -122,7 +114,13 @@ fn main() -> ExitCode {
                 }
             }
         };
-        reports.extend(Verifier::new(config.clone()).verify_texts(&split_documents(&name, &text)));
+        match Verifier::new(config.clone()) {
+            Ok(v) => reports.extend(v.verify_texts(&split_documents(&name, &text))),
+            Err(e) => {
+                eprintln!("scan: {}", e.chain());
+                return ExitCode::from(2);
+            }
+        }
     }
 
     if !args.paths.is_empty() {
@@ -133,31 +131,25 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         }
-        let verifier = match Verifier::with_model(config) {
+        // NAME-ir.* and NAME-uv.* beside NAME.* are that document's bands.
+        let documents = group_companions(&files);
+        let verifier = match Verifier::new(config) {
             Ok(v) => v,
             Err(e) => {
-                eprintln!("scan: {e}");
+                eprintln!("scan: {}", e.chain());
                 return ExitCode::from(2);
             }
         };
-        let bar =
-            if std::io::stderr().is_terminal() { ProgressBar::new(files.len() as u64) } else { ProgressBar::hidden() };
+        let bar = if std::io::stderr().is_terminal() {
+            ProgressBar::new(documents.len() as u64)
+        } else {
+            ProgressBar::hidden()
+        };
         bar.set_style(
             ProgressStyle::with_template("{bar:40} {pos}/{len} {elapsed} {msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
-        let image_reports: Vec<Report> = files
-            .par_iter()
-            .map(|path| {
-                let source = path.display().to_string();
-                let report = match std::fs::read(path) {
-                    Ok(bytes) => verifier.verify_image(&source, &bytes),
-                    Err(e) => Report::unreadable(source, mrtd_verify::ReportError::new("io", e.to_string())),
-                };
-                bar.inc(1);
-                report
-            })
-            .collect();
+        let image_reports = verifier.verify_files(&documents, |_| bar.inc(1));
         bar.finish_and_clear();
         reports.extend(image_reports);
     }

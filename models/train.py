@@ -22,10 +22,27 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-CLASSES = "<0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-H, W = 24, 20
-RECORD = H * W + 2
-CONDITIONS = ["clean", "skew", "quarter_turn", "degraded", "low_resolution", "scanner_bed"]
+# The cell size, the class order and the condition names come from the
+# crate, through the sidecar `NAME.bin.json` the `glyphs` tool writes beside
+# each cell file (set by `layout()` before anything is loaded).
+CLASSES = None
+H, W = None, None
+RECORD = None
+CONDITIONS = None
+
+
+def layout(paths):
+    """Reads the sidecars of every cell file; they must agree."""
+    global CLASSES, H, W, RECORD, CONDITIONS
+    metas = []
+    for p in paths:
+        with open(p + ".json") as f:
+            metas.append(json.load(f))
+    if any(m != metas[0] for m in metas):
+        raise SystemExit("cell files made by different versions of the glyphs tool: regenerate them")
+    m = metas[0]
+    CLASSES, H, W, CONDITIONS = m["classes"], m["cell_height"], m["cell_width"], m["conditions"]
+    RECORD = H * W + 2
 
 
 def load(paths):
@@ -122,6 +139,7 @@ def main():
     torch.set_num_threads(2)
     gen = torch.Generator().manual_seed(args.seed)
 
+    layout(args.train + args.val)
     xt, yt, _ = load(args.train)
     xv, yv, cv = load(args.val)
     print(f"train {len(xt)} cells, val {len(xv)} cells")

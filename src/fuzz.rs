@@ -29,3 +29,27 @@ pub fn mrz_repair(data: &[u8]) {
         assert!(r.lines.iter().all(|l| l.len() == width), "repair changed a line length");
     }
 }
+
+/// Reads and judges arbitrary bytes as an image: never panics, and the
+/// report keeps its invariants (an `unreadable` verdict never carries an MRZ
+/// marked valid; a verdict is the function of the findings).
+#[cfg(feature = "ocr")]
+pub fn image_bytes(data: &[u8]) {
+    use std::sync::OnceLock;
+
+    use crate::{Config, DecodeLimits, Verdict, Verifier};
+    static VERIFIER: OnceLock<Option<Verifier>> = OnceLock::new();
+    // Limits a fuzzer's memory cap can live with.
+    let limits = DecodeLimits::default().max_side(4000).max_alloc(64 * 1024 * 1024);
+    let verifier = VERIFIER.get_or_init(|| {
+        Verifier::new(Config::default().reference_date(Date::EPOCH.add_years(56).unwrap_or(Date::EPOCH)).limits(limits))
+            .ok()
+    });
+    let Some(verifier) = verifier else { return };
+    let report = verifier.verify_image("fuzz", data);
+    assert!(
+        report.verdict != Verdict::Unreadable || !report.mrz.as_ref().is_some_and(|m| m.valid),
+        "an unreadable report carries a valid MRZ"
+    );
+    assert_eq!(report.verdict, crate::verdict_of(&report.findings), "the verdict is not the findings'");
+}

@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::error::ErrorCode;
+use crate::geometry::Quad;
 use crate::mrz::MrzData;
 
 #[cfg(feature = "serde")]
@@ -58,6 +60,9 @@ pub enum Status {
     Fail,
     /// Not run; the message says why.
     Skipped,
+    /// Ran but could not judge (a character read too unsure, no MRZ to
+    /// read): the verdict is `unreadable`, the post rescans.
+    Inconclusive,
 }
 
 impl Status {
@@ -68,6 +73,7 @@ impl Status {
             Status::Warn => "warn",
             Status::Fail => "fail",
             Status::Skipped => "skipped",
+            Status::Inconclusive => "inconclusive",
         }
     }
 }
@@ -119,15 +125,6 @@ pub struct TextSpan {
     pub length: usize,
 }
 
-/// A quadrilateral in page pixels (corners in order: top-left, top-right,
-/// bottom-right, bottom-left of the region as upright).
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
-pub struct Region {
-    /// The four corners, `[x, y]`.
-    pub corners: [[f32; 2]; 4],
-}
-
 /// What a finding rests on: where, what was measured, against what.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
@@ -136,9 +133,9 @@ pub struct Evidence {
     /// Where in the MRZ text.
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub text: Option<TextSpan>,
-    /// Where on the image.
+    /// Where on the image (page pixels of the visible band).
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
-    pub region: Option<Region>,
+    pub region: Option<Quad>,
     /// What was observed.
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub measured: Option<Value>,
@@ -154,6 +151,11 @@ impl Evidence {
     /// Evidence at a place in the text.
     pub fn at(text: TextSpan) -> Evidence {
         Evidence { text: Some(text), ..Evidence::default() }
+    }
+
+    /// Evidence at a place on the image.
+    pub fn on(region: Quad) -> Evidence {
+        Evidence { region: Some(region), ..Evidence::default() }
     }
 
     /// With a measured value.
@@ -213,8 +215,9 @@ impl Finding {
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 #[non_exhaustive]
 pub struct ReportError {
-    /// Kind: `parse`, `io`, `decode`, `not_found`...
-    pub kind: String,
+    /// Kind, from a closed set ([`ErrorCode`]): `parse`, `io`, `decode`,
+    /// `not_found`...
+    pub kind: ErrorCode,
     /// What went wrong.
     pub message: String,
     /// Line of the input it points at, from 1, when it points at one.
@@ -240,41 +243,173 @@ pub struct Timings {
     pub recognise: f64,
     /// Check-digit repair and parsing.
     pub repair: f64,
+    /// Running the checks (they run in parallel: this is their wall time).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub checks: f64,
     /// Everything, checks included.
     pub total: f64,
 }
 
-/// Where the MRZ was found on an image and how it is printed.
-#[derive(Debug, Clone, PartialEq)]
+/// A band of a scan: the visible image, or an infrared or ultraviolet
+/// companion as document readers give them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize), serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Band {
+    /// Visible light.
+    Visible,
+    /// Infrared (B900, Doc 9303 Part 3).
+    Ir,
+    /// Ultraviolet (UV-A, 365 nm).
+    Uv,
+}
+
+impl Band {
+    /// The report name: `visible`, `ir`, `uv`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Band::Visible => "visible",
+            Band::Ir => "ir",
+            Band::Uv => "uv",
+        }
+    }
+}
+
+/// What an image showed: the bands decoded and, when the MRZ was read, where
+/// it lies and how it is printed.
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 #[non_exhaustive]
 pub struct ScanSummary {
+    /// The bands decoded and used, visible first.
+    pub bands: Vec<Band>,
     /// The zone's corners in page pixels (top-left, top-right, bottom-right,
     /// bottom-left as read).
-    pub quad: Region,
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub quad: Option<Quad>,
     /// Angle of the text in degrees (0 upright, 90 a quarter turn clockwise).
-    pub angle_deg: f32,
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub angle_deg: Option<f32>,
     /// Measured MRZ pitch in pixels.
-    pub pitch_px: f32,
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub pitch_px: Option<f32>,
     /// Measured MRZ character height in pixels.
-    pub char_height_px: f32,
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub char_height_px: Option<f32>,
     /// Scan resolution implied by the 2.54 mm pitch.
-    pub dpi_estimate: f32,
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub dpi_estimate: Option<f32>,
     /// Lowest first-choice probability of the character model.
-    pub min_confidence: f32,
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub min_confidence: Option<f32>,
+}
+
+/// Whether a check family ran on a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize), serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum RunStatus {
+    /// It ran; its findings are in the report.
+    Ran,
+    /// It did not run; the reason says why.
+    Skipped,
+}
+
+/// Why a check family did not run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize), serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// The family does not apply to this input (image checks on MRZ text).
+    NotApplicable,
+    /// This version of the crate has no checks of this family yet.
+    NotImplemented,
+    /// The family needs a companion image (IR, UV) the scan did not include.
+    NoCompanion,
+    /// The family needs the MRZ, which could not be read.
+    NoMrz,
+    /// The scan is too poor for the family to judge.
+    ScanQuality,
+    /// The configuration turned the family off.
+    Disabled,
+}
+
+impl SkipReason {
+    /// The report name (`not_applicable`, `not_implemented`...).
+    pub const fn name(self) -> &'static str {
+        match self {
+            SkipReason::NotApplicable => "not_applicable",
+            SkipReason::NotImplemented => "not_implemented",
+            SkipReason::NoCompanion => "no_companion",
+            SkipReason::NoMrz => "no_mrz",
+            SkipReason::ScanQuality => "scan_quality",
+            SkipReason::Disabled => "disabled",
+        }
+    }
+}
+
+/// One check family on one document: whether it ran, why not, how many
+/// findings it gave and how long it took.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[non_exhaustive]
+pub struct CheckRun {
+    /// The family: the prefix of its findings' check ids (`mrz`, `ocr`,
+    /// `print`...).
+    pub family: String,
+    /// Ran or skipped.
+    pub status: RunStatus,
+    /// Why it was skipped.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub reason: Option<SkipReason>,
+    /// What the family checks, or why it was skipped, for the officer.
+    pub message: String,
+    /// Findings it gave.
+    pub findings: usize,
+    /// Time it took, in milliseconds.
+    pub ms: f64,
+}
+
+impl CheckRun {
+    /// A family that ran.
+    pub fn ran(family: impl Into<String>, message: impl Into<String>, findings: usize, ms: f64) -> CheckRun {
+        CheckRun { family: family.into(), status: RunStatus::Ran, reason: None, message: message.into(), findings, ms }
+    }
+
+    /// A family that was skipped, and why.
+    pub fn skipped(family: impl Into<String>, reason: SkipReason, message: impl Into<String>) -> CheckRun {
+        CheckRun {
+            family: family.into(),
+            status: RunStatus::Skipped,
+            reason: Some(reason),
+            message: message.into(),
+            findings: 0,
+            ms: 0.0,
+        }
+    }
 }
 
 impl ReportError {
-    /// An error of a kind (`io`, `decode`...) with a message.
+    /// An error of a kind with a message.
     ///
     /// # Examples
     ///
     /// ```
-    /// let e = mrtd_verify::ReportError::new("io", "permission denied");
-    /// assert_eq!(e.kind, "io");
+    /// use mrtd_verify::{ErrorCode, ReportError};
+    /// let e = ReportError::new(ErrorCode::Io, "permission denied");
+    /// assert_eq!(e.kind.name(), "io");
     /// ```
-    pub fn new(kind: impl Into<String>, message: impl Into<String>) -> ReportError {
-        ReportError { kind: kind.into(), message: message.into(), line: None, column: None }
+    pub fn new(kind: ErrorCode, message: impl Into<String>) -> ReportError {
+        ReportError { kind, message: message.into(), line: None, column: None }
+    }
+}
+
+impl From<&crate::Error> for ReportError {
+    /// The report form of an error: its code, its message with every cause,
+    /// and the position it points at.
+    fn from(e: &crate::Error) -> ReportError {
+        let (line, column) = e.position().map_or((None, None), |(l, c)| (Some(l), Some(c)));
+        ReportError { kind: e.code(), message: e.chain(), line, column }
     }
 }
 
@@ -285,7 +420,7 @@ impl ReportError {
 /// ```
 /// use mrtd_verify::{Config, Verdict, Verifier};
 /// use mrtd_verify::mrz::Date;
-/// let verifier = Verifier::new(Config::default().reference_date(Date::new(2010, 1, 1).unwrap()));
+/// let verifier = Verifier::new(Config::default().reference_date(Date::new(2010, 1, 1).unwrap()))?;
 /// let report = verifier.verify_text(
 ///     "stdin:1",
 ///     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n\
@@ -294,6 +429,9 @@ impl ReportError {
 /// assert_eq!(report.verdict, Verdict::Pass);
 /// assert!(report.mrz.as_ref().unwrap().valid);
 /// assert!(report.findings.iter().any(|f| f.check == "mrz.check_digit.composite"));
+/// // The image families did not look at MRZ text, and the report says so.
+/// assert!(report.checks.iter().any(|c| c.family == "print" && c.reason.is_some()));
+/// # Ok::<(), mrtd_verify::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
@@ -307,10 +445,14 @@ pub struct Report {
     pub mrz: Option<MrzData>,
     /// Every check's finding.
     pub findings: Vec<Finding>,
+    /// Every check family: ran, or skipped and why. A `pass` never hides a
+    /// family that did not look at the document.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub checks: Vec<CheckRun>,
     /// Why the input could not be read, when it could not.
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub error: Option<ReportError>,
-    /// For images: where the MRZ was found.
+    /// For images: the bands decoded, and where the MRZ was found.
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub scan: Option<ScanSummary>,
     /// For images: time per stage.
@@ -319,24 +461,20 @@ pub struct Report {
 }
 
 impl Report {
-    /// A report on an input that could not be read.
-    pub fn unreadable(source: impl Into<String>, error: ReportError) -> Report {
-        Report {
-            source: source.into(),
-            verdict: Verdict::Unreadable,
-            mrz: None,
-            findings: Vec::new(),
-            error: Some(error),
-            scan: None,
-            timings_ms: None,
-        }
-    }
-
-    /// A report from findings; the verdict follows from them
-    /// ([`verdict_of`]).
-    pub fn from_findings(source: impl Into<String>, mrz: Option<MrzData>, findings: Vec<Finding>) -> Report {
+    /// A report on findings: the verdict follows from them ([`verdict_of`]);
+    /// an `unreadable` verdict never carries an MRZ marked valid.
+    pub fn new(
+        source: impl Into<String>,
+        mrz: Option<MrzData>,
+        findings: Vec<Finding>,
+        checks: Vec<CheckRun>,
+    ) -> Report {
         let verdict = verdict_of(&findings);
-        Report { source: source.into(), verdict, mrz, findings, error: None, scan: None, timings_ms: None }
+        let mrz = mrz.map(|mut m| {
+            m.valid &= verdict != Verdict::Unreadable;
+            m
+        });
+        Report { source: source.into(), verdict, mrz, findings, checks, error: None, scan: None, timings_ms: None }
     }
 
     /// The report as one line of JSON.
@@ -350,12 +488,27 @@ impl Report {
     }
 }
 
-/// The verdict findings call for: `fail` if any failed, else `refer` if any
-/// warned, else `pass`.
+/// The verdict findings call for, one pure function of their statuses:
+/// `unreadable` if any is inconclusive (a scan that cannot be judged is never
+/// reported as forged), else `fail` if any failed, else `refer` if any
+/// warned, else `pass`. Skipped findings do not count.
+///
+/// # Examples
+///
+/// ```
+/// use mrtd_verify::{verdict_of, Evidence, Finding, Status, Verdict};
+/// let f = |s| Finding::new("x.y", s, 0.5, Evidence::default(), "");
+/// assert_eq!(verdict_of(&[]), Verdict::Pass);
+/// assert_eq!(verdict_of(&[f(Status::Pass), f(Status::Warn)]), Verdict::Refer);
+/// assert_eq!(verdict_of(&[f(Status::Fail), f(Status::Inconclusive)]), Verdict::Unreadable);
+/// ```
 pub fn verdict_of(findings: &[Finding]) -> Verdict {
-    if findings.iter().any(|f| f.status == Status::Fail) {
+    let any = |s: Status| findings.iter().any(|f| f.status == s);
+    if any(Status::Inconclusive) {
+        Verdict::Unreadable
+    } else if any(Status::Fail) {
         Verdict::Fail
-    } else if findings.iter().any(|f| f.status == Status::Warn) {
+    } else if any(Status::Warn) {
         Verdict::Refer
     } else {
         Verdict::Pass
@@ -391,9 +544,78 @@ impl fmt::Display for Report {
                 writeln!(f, "           | {line}")?;
             }
         }
+        if let Some(m) = &self.mrz {
+            for r in &m.repairs {
+                writeln!(
+                    f,
+                    "           repair       line {} column {}: {:?} read as {:?} ({}, {:?})",
+                    r.line, r.column, r.from, r.to, r.field, r.basis
+                )?;
+            }
+        }
         for finding in self.findings.iter().filter(|x| x.status != Status::Pass) {
-            writeln!(f, "           {:<7} {:<32} {}", finding.status.name(), finding.check, finding.message)?;
+            writeln!(f, "           {:<12} {:<32} {}", finding.status.name(), finding.check, finding.message)?;
+        }
+        let skipped: Vec<String> = self
+            .checks
+            .iter()
+            .filter(|c| c.status == RunStatus::Skipped)
+            .map(|c| format!("{} ({})", c.family, c.reason.map_or("skipped", SkipReason::name)))
+            .collect();
+        if !skipped.is_empty() {
+            writeln!(f, "           not checked: {}", skipped.join(", "))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(status: Status) -> Finding {
+        Finding::new("t.x", status, 0.5, Evidence::default(), "")
+    }
+
+    /// The verdict as a table of the statuses present.
+    #[test]
+    fn verdict_table() {
+        use Status::*;
+        let table: [(&[Status], Verdict); 12] = [
+            (&[], Verdict::Pass),
+            (&[Pass], Verdict::Pass),
+            (&[Skipped], Verdict::Pass),
+            (&[Pass, Skipped], Verdict::Pass),
+            (&[Warn], Verdict::Refer),
+            (&[Pass, Warn, Skipped], Verdict::Refer),
+            (&[Fail], Verdict::Fail),
+            (&[Warn, Fail], Verdict::Fail),
+            (&[Pass, Fail, Skipped], Verdict::Fail),
+            (&[Inconclusive], Verdict::Unreadable),
+            (&[Fail, Inconclusive], Verdict::Unreadable),
+            (&[Pass, Warn, Fail, Skipped, Inconclusive], Verdict::Unreadable),
+        ];
+        for (statuses, verdict) in table {
+            let findings: Vec<Finding> = statuses.iter().map(|&s| finding(s)).collect();
+            assert_eq!(verdict_of(&findings), verdict, "{statuses:?}");
+            // Order does not matter.
+            let reversed: Vec<Finding> = findings.iter().rev().cloned().collect();
+            assert_eq!(verdict_of(&reversed), verdict, "{statuses:?} reversed");
+        }
+    }
+
+    #[test]
+    fn an_unreadable_report_never_carries_a_valid_mrz() {
+        let m = crate::mrz::parse(
+            "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10",
+        )
+        .unwrap()
+        .to_data(crate::mrz::Date::new(2010, 1, 1).unwrap());
+        assert!(m.valid);
+        let r = Report::new("s", Some(m.clone()), vec![finding(Status::Pass)], Vec::new());
+        assert!(r.mrz.unwrap().valid);
+        let r = Report::new("s", Some(m), vec![finding(Status::Pass), finding(Status::Inconclusive)], Vec::new());
+        assert_eq!(r.verdict, Verdict::Unreadable);
+        assert!(!r.mrz.unwrap().valid);
     }
 }

@@ -51,6 +51,11 @@ fn text_mode_reports_every_fixture_as_labelled() {
         for id in &failing {
             assert!(not_passing.contains(id), "{}: expected {id} among {not_passing:?}", label["source"]);
         }
+        if label["kind"] == "malformed" {
+            // Not an MRZ: the one finding says it could not be read.
+            assert_eq!(not_passing, ["mrz.read"], "{}", label["source"]);
+            continue;
+        }
         // Nothing fails that the label does not name (skipped checks aside).
         for id in not_passing {
             let skipped =

@@ -29,6 +29,8 @@ fn fuzz_regressions() {
         let data = std::fs::read(entry.unwrap().path()).unwrap();
         mrtd_verify::fuzz::mrz_text(&data);
         mrtd_verify::fuzz::mrz_repair(&data);
+        #[cfg(feature = "ocr")]
+        mrtd_verify::fuzz::image_bytes(&data);
         n += 1;
     }
     assert!(n >= 3);

@@ -6,14 +6,14 @@ use std::sync::OnceLock;
 
 use mrtd_verify::mrz::{Date, Format};
 use mrtd_verify::specimen::{Condition, CorpusOptions, Forgery, Generator, Truth};
-use mrtd_verify::{Config, Verdict, Verifier};
+use mrtd_verify::{Band, Config, Scan, Verdict, Verifier};
 use serde_json::Value;
 
 use crate::common::{example, jsonl, root};
 
 fn verifier() -> &'static Verifier {
     static V: OnceLock<Verifier> = OnceLock::new();
-    V.get_or_init(|| Verifier::with_model(Config::default().reference_date(Date::new(2026, 6, 1).unwrap())).unwrap())
+    V.get_or_init(|| Verifier::new(Config::default().reference_date(Date::new(2026, 6, 1).unwrap())).unwrap())
 }
 
 fn fixture_labels() -> Vec<Value> {
@@ -39,7 +39,8 @@ fn fixtures_are_read_exactly() {
         assert_eq!(read, lines_of(&label["mrz_lines"]), "{file}: {:?} {:?}", report.verdict, report.error);
         let scan = report.scan.as_ref().unwrap();
         let dpi = label["capture"]["dpi"].as_f64().unwrap() as f32;
-        assert!((scan.dpi_estimate - dpi).abs() < dpi * 0.08, "{file}: dpi {} vs {dpi}", scan.dpi_estimate);
+        let estimate = scan.dpi_estimate.unwrap();
+        assert!((estimate - dpi).abs() < dpi * 0.08, "{file}: dpi {estimate} vs {dpi}");
         let t = report.timings_ms.unwrap();
         assert!(t.total >= t.locate && t.locate > 0.0);
     }
@@ -126,7 +127,7 @@ fn bad_inputs_are_unreadable_not_panics() {
             "truncated.jpg" => &["decode", "not_found", "unreadable"],
             _ => &["decode"],
         };
-        assert!(expected.contains(&e.kind.as_str()), "{}: {} ({})", path.display(), e.kind, e.message);
+        assert!(expected.contains(&e.kind.name()), "{}: {} ({})", path.display(), e.kind, e.message);
         seen += 1;
     }
     assert_eq!(seen, 7);
@@ -178,15 +179,78 @@ fn tiff_16_bit_and_bmp() {
         let read = report.mrz.as_ref().map(|m| m.lines.clone()).unwrap_or_default();
         assert_eq!(read, lines_of(&label["mrz_lines"]), "{name}");
     }
-    // The geometry API gives every character's cell on the page.
-    let gray = mrtd_verify::scan::to_gray(&img);
-    let reading = verifier().read_mrz(&gray).unwrap();
-    assert_eq!(reading.geometry.chars.len(), lines_of(&label["mrz_lines"]).iter().map(String::len).sum::<usize>());
-    assert_eq!(reading.geometry.baselines.len(), reading.lines.len());
+    // From decoded pixels, the same reading with every rule.
+    let report = verifier().verify(&Scan::new(file, &img));
+    assert_eq!(report.mrz.as_ref().map(|m| m.lines.clone()).unwrap_or_default(), lines_of(&label["mrz_lines"]));
+}
+
+/// The document keeps what the checks need: colour and grey page, every
+/// text line, the reading's whole geometry (glyph ink boxes on their glyphs,
+/// cells, line fits, class probabilities).
+#[test]
+fn the_document_keeps_the_reading_geometry() {
+    let label = &fixture_labels()[0];
+    let file = label["file"].as_str().unwrap();
+    let bytes = std::fs::read(root().join("fixtures/specimens").join(file)).unwrap();
+    let doc = verifier().read(&Scan::from_bytes(file, bytes.as_slice()));
+    let page = doc.page().unwrap();
+    assert!(page.colour().is_some());
+    let reading = doc.reading().unwrap();
+    let lines = lines_of(&label["mrz_lines"]);
+    assert_eq!(reading.glyphs.len(), lines.iter().map(String::len).sum::<usize>());
+    assert_eq!(reading.line_fits.len(), lines.len());
     let char_h = label["mrz_char_height_px"].as_f64().unwrap() as f32;
+    assert!((reading.char_height_px - char_h).abs() < char_h * 0.15, "{} vs {char_h}", reading.char_height_px);
+    // Every glyph's ink box lies on the labelled glyph: its centre within a
+    // quarter pitch of the label's ink box centre.
+    let pitch = label["mrz_pitch_px"].as_f64().unwrap() as f32;
+    let chars = label["chars"].as_array().unwrap();
+    let mut on_glyph = 0;
+    for (g, truth) in reading.glyphs.iter().zip(chars) {
+        let centre = |q: &Value| {
+            let pts: Vec<(f32, f32)> = q
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| (p[0].as_f64().unwrap() as f32, p[1].as_f64().unwrap() as f32))
+                .collect();
+            (pts.iter().map(|p| p.0).sum::<f32>() / 4.0, pts.iter().map(|p| p.1).sum::<f32>() / 4.0)
+        };
+        let (tx, ty) = centre(&truth["ink"]);
+        let ink = g.ink.unwrap();
+        let c = ink.centre();
+        if ((c.x - tx).powi(2) + (c.y - ty).powi(2)).sqrt() < pitch * 0.25 {
+            on_glyph += 1;
+        }
+        // The probabilities are the model's whole distribution.
+        let total: f32 = g.probabilities.iter().sum();
+        assert!((total - 1.0).abs() < 1e-3 && g.probability(g.ch) > 0.0);
+    }
     assert!(
-        (reading.geometry.char_height_px - char_h).abs() < char_h * 0.15,
-        "{} vs {char_h}",
-        reading.geometry.char_height_px
+        on_glyph * 100 >= reading.glyphs.len() * 95,
+        "{on_glyph} of {} ink boxes on their glyph",
+        reading.glyphs.len()
     );
+    // The locator kept the visual zone's lines too.
+    assert!(doc.text_lines().len() > lines.len(), "{} text lines", doc.text_lines().len());
+}
+
+/// Companion images reach the document, and the report lists the bands.
+#[test]
+fn companions_reach_the_document() {
+    let dir = root().join("fixtures/specimens");
+    let label = fixture_labels().into_iter().find(|l| l["ir_file"].is_string()).unwrap();
+    let file = label["file"].as_str().unwrap();
+    let read = |k: &str| std::fs::read(dir.join(label[k].as_str().unwrap())).unwrap();
+    let scan = Scan::from_bytes(file, read("file")).with_ir(read("ir_file")).with_uv(read("uv_file"));
+    let doc = verifier().read(&scan);
+    assert_eq!(doc.bands(), [Band::Visible, Band::Ir, Band::Uv]);
+    assert!(doc.band(Band::Ir).is_some() && doc.band(Band::Uv).is_some());
+    let report = verifier().judge(&doc);
+    assert_eq!(report.scan.unwrap().bands, [Band::Visible, Band::Ir, Band::Uv]);
+    // A companion that does not decode is noted, not fatal.
+    let doc = verifier().read(&Scan::from_bytes(file, read("file")).with_uv(b"not an image".as_slice()));
+    assert_eq!(doc.bands(), [Band::Visible]);
+    assert_eq!(doc.companion_errors().len(), 1);
+    assert!(doc.reading().is_some());
 }

@@ -1,13 +1,55 @@
-//! The MRZ data checks: every check digit and every data rule, as findings.
+//! The MRZ data checks (family `mrz`): every check digit and every data
+//! rule, as findings.
 //!
 //! Check ids: `mrz.check_digit.<digit>` for each check digit the format has,
 //! `mrz.<rule>` for each data rule ([`crate::mrz::Rule::check_id`]),
-//! `mrz.repair` when characters were changed to read the MRZ, and `mrz.doubt`
-//! for positions whose reading could not be confirmed.
+//! `mrz.repair` when characters were changed to read the MRZ, `mrz.doubt`
+//! for positions whose reading could not be confirmed, and `mrz.read`
+//! (`inconclusive`) when no MRZ could be read at all.
 
+use super::{Check, CheckResult, Context};
 use crate::mrz::repair::{Doubt, Repair, RepairBasis};
 use crate::mrz::{CheckStatus, DateError, FieldId, Mrz, Outcome, Rule, Span, Validation, Violation};
 use crate::report::{Evidence, Finding, Status, TextSpan};
+
+/// The `mrz` family: check digits, data rules, repairs and doubts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MrzDataCheck;
+
+impl Check for MrzDataCheck {
+    fn family(&self) -> &'static str {
+        "mrz"
+    }
+
+    fn describe(&self) -> &'static str {
+        "MRZ data: check digits, field rules, repairs"
+    }
+
+    fn run(&self, cx: &Context<'_>) -> CheckResult {
+        let (Some(m), Some(v)) = (cx.mrz(), cx.validation()) else {
+            let (message, at) = cx.unread().map_or_else(
+                || ("no MRZ to check".to_owned(), None),
+                |e| {
+                    let at = e.line.map(|line| TextSpan { line, column: e.column.unwrap_or(1), length: 1 });
+                    (e.message.clone(), at)
+                },
+            );
+            let ev = Evidence { text: at, ..Evidence::default() };
+            return CheckResult::Findings(vec![Finding::new(
+                "mrz.read",
+                Status::Inconclusive,
+                0.0,
+                ev,
+                format!("no MRZ could be read ({message}): rescan the document or type the MRZ"),
+            )]);
+        };
+        let mut out = findings(m, v);
+        if let Some(r) = cx.document().repaired() {
+            out.extend(repair_findings(&r.repairs, &r.doubts));
+        }
+        CheckResult::Findings(out)
+    }
+}
 
 fn text_span(s: Span) -> TextSpan {
     TextSpan { line: usize::from(s.line) + 1, column: usize::from(s.start) + 1, length: usize::from(s.len) }

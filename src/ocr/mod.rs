@@ -11,15 +11,26 @@ pub use model::{CLASSES, Model};
 use crate::mrz::repair::Candidate;
 
 /// Why recognition failed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum OcrError {
-    /// The model could not be loaded or run.
-    #[error("OCR model: {0}")]
-    Model(String),
+    /// tract failed at one step of loading or running the model; its error
+    /// is the source.
+    #[error("the character model failed {step}")]
+    Model {
+        /// What was being done: `reading the model`, `running the model`...
+        step: &'static str,
+        /// tract's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The model's input or output does not have the expected shape.
+    #[error("the character model {0}")]
+    Shape(String),
 }
 
 /// The `k` likeliest characters of one cell's probabilities, best first.
+#[doc(hidden)]
 ///
 /// # Examples
 ///

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tract_onnx::prelude::*;
 
 use super::OcrError;
-use crate::scan::{CELL_HEIGHT, PITCH};
+use crate::scan::{CELL_HEIGHT, CELL_VALUES, PITCH};
 
 /// The bundled OCR-B classifier (see `models/README.md`).
 static BUNDLED: &[u8] = include_bytes!("../../models/ocrb-cnn.onnx");
@@ -28,8 +28,8 @@ impl std::fmt::Debug for Model {
     }
 }
 
-fn wrap(context: &'static str) -> impl Fn(TractError) -> OcrError {
-    move |e| OcrError::Model(format!("{context}: {e}"))
+fn wrap(step: &'static str) -> impl Fn(TractError) -> OcrError {
+    move |e| OcrError::Model { step, source: e.into() }
 }
 
 impl Model {
@@ -42,11 +42,20 @@ impl Model {
         Model::from_bytes(BUNDLED)
     }
 
-    /// A model from ONNX bytes with input `[N, 1, 24, 20]` and output `[N, 37]`.
+    /// A model from ONNX bytes with input `[N, 1, 24, 20]` (cells as
+    /// [`crate::scan`] cuts them) and output `[N, 37]` (logits in
+    /// [`CLASSES`] order).
     ///
     /// # Errors
     ///
     /// [`OcrError::Model`] if the bytes are not such a model.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mrtd_verify::ocr::Model;
+    /// assert!(Model::from_bytes(b"not a model").is_err());
+    /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, OcrError> {
         let mut reader = std::io::Cursor::new(bytes);
         let model = tract_onnx::onnx().model_for_read(&mut reader).map_err(wrap("reading the model"))?;
@@ -67,26 +76,31 @@ impl Model {
     ///
     /// # Errors
     ///
-    /// [`OcrError::Model`] if the run fails or the input size is wrong.
+    /// [`OcrError::Model`] if the run fails, [`OcrError::Shape`] if the
+    /// input size is wrong.
+    #[doc(hidden)]
     pub fn probabilities(&self, cells: Vec<f32>) -> Result<Vec<f32>, OcrError> {
-        let per = (CELL_HEIGHT as usize) * (PITCH as usize);
+        let per = CELL_VALUES;
         if cells.is_empty() || !cells.len().is_multiple_of(per) {
-            return Err(OcrError::Model(format!("{} values is not a whole number of {per}-value cells", cells.len())));
+            return Err(OcrError::Shape(format!(
+                "got {} values: not a whole number of {per}-value cells",
+                cells.len()
+            )));
         }
         let n = cells.len() / per;
         let input: Tensor = tract_ndarray::Array4::from_shape_vec((n, 1, CELL_HEIGHT as usize, PITCH as usize), cells)
-            .map_err(|e| OcrError::Model(format!("input shape: {e}")))?
+            .map_err(|e| OcrError::Shape(format!("input shape: {e}")))?
             .into();
         let out = self.plan.run(tvec!(input.into())).map_err(wrap("running the model"))?;
         let logits = out
             .first()
-            .ok_or_else(|| OcrError::Model("no output".into()))?
+            .ok_or_else(|| OcrError::Shape("gave no output".into()))?
             .to_plain_array_view::<f32>()
             .map_err(wrap("reading the output"))?;
         let logits: Vec<f32> = logits.iter().copied().collect();
         let k = CLASSES.len();
         if logits.len() != n * k {
-            return Err(OcrError::Model(format!("output of {} values for {n} cells", logits.len())));
+            return Err(OcrError::Shape(format!("gave {} values for {n} cells", logits.len())));
         }
         let mut probs = logits;
         for row in probs.chunks_mut(k) {

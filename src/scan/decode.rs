@@ -6,44 +6,7 @@ use std::io::Cursor;
 use image::{DynamicImage, GrayImage, ImageReader, Limits};
 
 use super::ScanError;
-
-/// Limits on what is decoded.
-///
-/// # Examples
-///
-/// ```
-/// let limits = mrtd_verify::scan::DecodeLimits::default();
-/// assert_eq!(limits.max_side, 12_000);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct DecodeLimits {
-    /// Largest width or height in pixels. Default 12 000 (an A4 page at
-    /// 1 200 dpi is 9 921 x 14 031... so 12 000 caps at about 1 000 dpi).
-    pub max_side: u32,
-    /// Largest decoding allocation in bytes. Default 512 MiB.
-    pub max_alloc: u64,
-}
-
-impl Default for DecodeLimits {
-    fn default() -> DecodeLimits {
-        DecodeLimits { max_side: 12_000, max_alloc: 512 * 1024 * 1024 }
-    }
-}
-
-impl DecodeLimits {
-    /// With a maximum side.
-    pub fn max_side(mut self, px: u32) -> Self {
-        self.max_side = px;
-        self
-    }
-
-    /// With a maximum allocation.
-    pub fn max_alloc(mut self, bytes: u64) -> Self {
-        self.max_alloc = bytes;
-        self
-    }
-}
+use crate::config::DecodeLimits;
 
 /// Decodes image bytes (JPEG, PNG, TIFF including 16-bit and grey, BMP) within
 /// `limits`.
@@ -51,25 +14,29 @@ impl DecodeLimits {
 /// # Errors
 ///
 /// [`ScanError::Decode`] for bytes that are not a supported image (or are
-/// truncated), [`ScanError::TooLarge`] beyond the limits.
+/// truncated), [`ScanError::TooLarge`] beyond the limits; the decoder's
+/// error is the source.
 ///
 /// # Examples
 ///
 /// ```
-/// use mrtd_verify::scan::{decode, DecodeLimits, ScanError};
+/// use mrtd_verify::DecodeLimits;
+/// use mrtd_verify::scan::{decode, ScanError};
 /// assert!(matches!(decode(b"not an image", &DecodeLimits::default()), Err(ScanError::Decode(_))));
 /// ```
 pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<DynamicImage, ScanError> {
     let mut reader =
-        ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| ScanError::Decode(e.to_string()))?;
+        ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| ScanError::Decode(Box::new(e)))?;
     let mut l = Limits::default();
     l.max_image_width = Some(limits.max_side);
     l.max_image_height = Some(limits.max_side);
     l.max_alloc = Some(limits.max_alloc);
     reader.limits(l);
     reader.decode().map_err(|e| match e {
-        image::ImageError::Limits(l) => ScanError::TooLarge(l.to_string()),
-        other => ScanError::Decode(other.to_string()),
+        image::ImageError::Limits(_) => {
+            ScanError::TooLarge { max_side: limits.max_side, max_alloc: limits.max_alloc, source: Box::new(e) }
+        }
+        other => ScanError::Decode(Box::new(other)),
     })
 }
 
@@ -101,7 +68,7 @@ pub fn to_gray(image: &DynamicImage) -> GrayImage {
 }
 
 /// Each pixel's brightest channel.
-fn brightest_channel(rgb: &image::RgbImage) -> GrayImage {
+pub(super) fn brightest_channel(rgb: &image::RgbImage) -> GrayImage {
     let (w, h) = rgb.dimensions();
     let mut out = GrayImage::new(w, h);
     for (o, p) in out.pixels_mut().zip(rgb.pixels()) {

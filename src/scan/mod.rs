@@ -1,37 +1,67 @@
-//! Reading the MRZ from scans (feature `image`): decode under limits, locate
-//! the zone at any orientation, rectify it upright, and cut it into character
-//! cells on its fixed pitch.
+//! Reading scans (feature `image`): decode under limits into a [`Page`],
+//! find the text lines and the MRZ on it at any orientation, rectify the zone
+//! upright and cut it into character cells on its fixed pitch.
 //!
 //! ```text
-//! bytes ──decode──▶ grey page ──locate──▶ MrzLocation (lines, any angle)
+//! bytes ──decode──▶ Page (colour + grey) ──locate──▶ Layout (every text line, MRZ candidates)
 //!       ──rectify──▶ upright crop + projection back to the page
-//!       ──segment──▶ character cells (crop and page coordinates)
+//!       ──grid─────▶ each line's fitted start and pitch, character cells, glyph ink boxes
 //! ```
 //!
 //! Recognition of the cells is the [`crate::ocr`] layer's (feature `ocr`).
+//! The public surface is [`decode`], [`to_gray`], [`Page`] and [`TextLine`];
+//! the stages' own types are hidden from the docs so the checks can change
+//! them (the benches and development tools use them).
 
 mod binarize;
+mod cells;
 mod components;
 mod decode;
+mod grid;
+mod lines;
 mod locate;
+mod page;
 mod rectify;
+mod shrink;
+mod zones;
 
-pub use decode::{DecodeLimits, decode, to_gray};
-pub use locate::{LineGeometry, MrzLocation, locate};
-pub(crate) use rectify::bilinear;
-pub use rectify::{CELL_HEIGHT, Cell, PITCH, Rectified, cell_pixels, rectify};
+pub use decode::{decode, to_gray};
+pub use page::Page;
+
+pub use crate::config::DecodeLimits;
+#[doc(hidden)]
+pub use cells::{CELL_HEIGHT, CELL_VALUES, PITCH, cell_pixels, cell_tensor};
+pub use locate::TextLine;
+#[doc(hidden)]
+pub use locate::{Layout, LineGeometry, MrzLocation, ZoneCandidate, locate};
+#[doc(hidden)]
+pub use rectify::{Cell, Rectified, rectify};
+
+#[cfg(feature = "specimen")]
+pub(crate) use cells::bilinear;
+
+/// Boxed cause of a decoding failure (the image crate's error).
+type Cause = Box<dyn std::error::Error + Send + Sync>;
 
 /// Why a scan could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ScanError {
     /// The bytes are not an image in a supported format (JPEG, PNG, TIFF, BMP),
-    /// or are truncated or corrupt.
-    #[error("cannot decode the image: {0}")]
-    Decode(String),
+    /// or are truncated or corrupt. The decoder's error is the source.
+    #[error("cannot decode the image")]
+    Decode(#[source] Cause),
     /// The image exceeds the decoding limits (dimensions or memory).
-    #[error("image too large: {0}")]
-    TooLarge(String),
+    #[error("the image exceeds the decoding limits ({max_side} pixels a side, {max_alloc} bytes)")]
+    TooLarge {
+        /// The side limit in force.
+        max_side: u32,
+        /// The allocation limit in force.
+        max_alloc: u64,
+        /// The decoder's report.
+        #[source]
+        source: Cause,
+    },
     /// The image is too small to hold a readable MRZ.
     #[error("image too small ({width} x {height} pixels)")]
     TooSmall {
@@ -43,4 +73,21 @@ pub enum ScanError {
     /// No MRZ was found on the page.
     #[error("no machine readable zone found")]
     NotFound,
+    /// A zone was found but could not be read into an MRZ.
+    #[error("the machine readable zone could not be read: {0}")]
+    Unreadable(&'static str),
+}
+
+impl ScanError {
+    /// The report's error code.
+    pub fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode;
+        match self {
+            ScanError::Decode(_) => ErrorCode::Decode,
+            ScanError::TooLarge { .. } => ErrorCode::TooLarge,
+            ScanError::TooSmall { .. } => ErrorCode::TooSmall,
+            ScanError::NotFound => ErrorCode::NotFound,
+            ScanError::Unreadable(_) => ErrorCode::Unreadable,
+        }
+    }
 }

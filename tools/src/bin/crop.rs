@@ -2,14 +2,16 @@
 //! image, for each located zone and orientation (`crop IMAGE OUT_PREFIX`).
 #![allow(missing_docs, clippy::unwrap_used, clippy::indexing_slicing)]
 
-use mrtd_verify::scan::{CELL_HEIGHT, DecodeLimits, PITCH, cell_pixels, decode, locate, rectify, to_gray};
+use mrtd_verify::image;
+use mrtd_verify::scan::{CELL_HEIGHT, PITCH, cell_pixels, cell_tensor, decode, locate, rectify, to_gray};
+use mrtd_verify::{DecodeLimits, Thresholds};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let bytes = std::fs::read(&args[1]).unwrap();
     let gray = to_gray(&decode(&bytes, &DecodeLimits::default()).unwrap());
-    let locs = locate(&gray).unwrap_or_default();
-    let both: Vec<_> = locs.iter().flat_map(|l| [l.clone(), l.flipped()]).collect();
+    let zones = locate(&gray, &Thresholds::default()).map(|l| l.zones).unwrap_or_default();
+    let both: Vec<_> = zones.iter().flat_map(|z| z.orientations()).collect();
     for (i, loc) in both.iter().enumerate() {
         let glyphs: Vec<usize> = loc.lines.iter().map(|l| l.glyphs).collect();
         eprintln!(
@@ -46,15 +48,14 @@ fn main() {
                 if std::env::var_os("TOP").is_some() {
                     // The cells the model is unsure of (first choice under 60 %).
                     let model = mrtd_verify::ocr::Model::bundled().unwrap();
-                    let mut all = Vec::new();
-                    for c in &r.cells {
-                        cell_pixels(&r.image, c, &mut px);
-                        all.extend_from_slice(&px);
-                    }
+                    let all = cell_tensor(&r);
                     let probs = model.probabilities(all.clone()).unwrap();
                     // The unsure cells (up to 8), 8x, to look at.
                     let mut big = image::GrayImage::new(8 * 160, 192);
-                    let unsure = all.chunks(px.len()).zip(probs.chunks(37)).filter(|(_, p)| p.iter().all(|&v| v < 0.6));
+                    let unsure = all
+                        .chunks(px.len())
+                        .zip(probs.chunks(mrtd_verify::ocr::CLASSES.len()))
+                        .filter(|(_, p)| p.iter().all(|&v| v < 0.6));
                     for (k, (cell, _)) in unsure.take(8).enumerate() {
                         for (j, v) in cell.iter().enumerate() {
                             let (x, y) = (k as u32 * 160 + (j as u32 % cw) * 8, (j as u32 / cw) * 8);
@@ -64,7 +65,7 @@ fn main() {
                         }
                     }
                     big.save(format!("{}-{i}-{width}-big.png", args[2])).unwrap();
-                    for (c, p) in r.cells.iter().zip(probs.chunks(37)) {
+                    for (c, p) in r.cells.iter().zip(probs.chunks(mrtd_verify::ocr::CLASSES.len())) {
                         let t = mrtd_verify::ocr::top_candidates(p, 3);
                         if t.first().is_some_and(|b| b.score < 0.6) {
                             eprintln!(

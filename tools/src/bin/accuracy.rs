@@ -92,7 +92,7 @@ fn main() {
         eprintln!("accuracy: fonts failed to load");
         std::process::exit(2);
     };
-    let Ok(verifier) = Verifier::with_model(Config::default().reference_date(reference)) else {
+    let Ok(verifier) = Verifier::new(Config::default().reference_date(reference)) else {
         eprintln!("accuracy: the model failed to load");
         std::process::exit(2);
     };

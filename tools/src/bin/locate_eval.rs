@@ -2,6 +2,8 @@
 //! specimens, by capture condition (cells within a quarter pitch of the label).
 #![allow(missing_docs, clippy::unwrap_used, clippy::indexing_slicing)]
 
+use mrtd_verify::Thresholds;
+use mrtd_verify::image;
 use mrtd_verify::scan::{locate, rectify, to_gray};
 use mrtd_verify::specimen::{Condition, CorpusOptions, Generator, Truth};
 
@@ -18,21 +20,21 @@ fn main() {
             total += 1;
             let gray = to_gray(&image::DynamicImage::ImageRgb8(s.image.clone()));
             let t = std::time::Instant::now();
-            let Ok(locs) = locate(&gray) else { continue };
+            let Ok(layout) = locate(&gray, &Thresholds::default()) else { continue };
+            let locs: Vec<_> = layout.zones.into_iter().map(|z| z.location).collect();
             ms += t.elapsed().as_secs_f64() * 1000.0;
             let l = &s.label;
             let truth_dir = (l.mrz_quad[1][0] - l.mrz_quad[0][0], l.mrz_quad[1][1] - l.mrz_quad[0][1]);
             let Some(loc) = locs.iter().find(|loc| loc.lines.len() == format.lines()) else { continue };
             found += 1;
-            let loc = if loc.direction.0 * truth_dir.0 + loc.direction.1 * truth_dir.1 < 0.0 {
+            let loc = if loc.direction.x * truth_dir.0 + loc.direction.y * truth_dir.1 < 0.0 {
                 loc.flipped()
             } else {
                 loc.clone()
             };
             let Some(r) = rectify(&gray, &loc, format.width()) else { continue };
             let ok = r.cells.iter().zip(&l.chars).all(|(c, t)| {
-                let cx = c.page.iter().map(|p| p.0).sum::<f32>() / 4.0;
-                let cy = c.page.iter().map(|p| p.1).sum::<f32>() / 4.0;
+                let (cx, cy) = (c.page.centre().x, c.page.centre().y);
                 let tx = t.cell.iter().map(|p| p[0]).sum::<f32>() / 4.0;
                 let ty = t.cell.iter().map(|p| p[1]).sum::<f32>() / 4.0;
                 ((cx - tx).powi(2) + (cy - ty).powi(2)).sqrt() < l.mrz_pitch_px * 0.25

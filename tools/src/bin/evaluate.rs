@@ -23,7 +23,7 @@ fn main() {
         std::process::exit(2);
     };
     let labels: Vec<Value> = text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
-    let Ok(verifier) = Verifier::with_model(Config::default()) else {
+    let Ok(verifier) = Verifier::new(Config::default()) else {
         eprintln!("evaluate: the model failed to load");
         std::process::exit(2);
     };
@@ -43,7 +43,7 @@ fn main() {
                 report.mrz.as_ref().map(|m| m.lines.iter().map(String::as_str).collect()).unwrap_or_default();
             let exact = read == truth;
             let ms = report.timings_ms.map_or(0.0, |t| t.total);
-            let conf = report.scan.as_ref().map_or(0.0, |s| s.min_confidence);
+            let conf = report.scan.as_ref().and_then(|s| s.min_confidence).unwrap_or(0.0);
             let mut line = format!(
                 "{} {file:40} {:10} {ms:6.0} ms  min confidence {conf:.2}",
                 if exact { "ok " } else { "ERR" },

@@ -1,0 +1,273 @@
+//! Whether an MRZ reading can be trusted (family `ocr`, images only).
+//!
+//! A check digit vouches for the characters it covers: a misread there shows
+//! as a refuted digit. Elsewhere (names, codes, unchecked optional data)
+//! nothing would catch a misread, so the reading is `inconclusive` (verdict
+//! `unreadable`: rescan) when such a character was read unsure or could as
+//! well be another character its field allows; and a refuted check digit is
+//! evidence of alteration only on a reading the model was sure of.
+//!
+//! Check ids: `ocr.confidence` (`warn` below
+//! [`Thresholds::ocr_confidence_warn`](crate::Thresholds)),
+//! `ocr.unconfirmed`, `ocr.close_call`, `ocr.refuted_reading`
+//! (`inconclusive` when they fail).
+
+use super::{Check, CheckResult, Context};
+use crate::config::Thresholds;
+use crate::geometry::Quad;
+use crate::read::GlyphReading;
+use crate::report::{Evidence, Finding, SkipReason, Status, TextSpan};
+
+/// The `ocr` family.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadingTrust;
+
+impl Check for ReadingTrust {
+    fn family(&self) -> &'static str {
+        "ocr"
+    }
+
+    fn describe(&self) -> &'static str {
+        "trust in the MRZ reading: character confidence where no check digit vouches"
+    }
+
+    fn run(&self, cx: &Context<'_>) -> CheckResult {
+        let Some(reading) = cx.document().reading() else {
+            return match cx.document().kind() {
+                crate::document::InputKind::Text => {
+                    CheckResult::Skipped(SkipReason::NotApplicable, "MRZ text input: nothing was recognised".into())
+                }
+                crate::document::InputKind::Image => {
+                    CheckResult::Skipped(SkipReason::NoMrz, "no MRZ was read from the image".into())
+                }
+            };
+        };
+        let Some(m) = cx.mrz() else {
+            return CheckResult::Skipped(SkipReason::NoMrz, "the characters read do not form an MRZ".into());
+        };
+        let t = cx.thresholds();
+        let vouched = |g: &GlyphReading| m.confirmed_at(g.line.saturating_sub(1), g.column.saturating_sub(1));
+        let refuted = m.check_digits().filter(|c| c.status.is_refuted()).count();
+        CheckResult::Findings(trust_findings(&reading.glyphs, reading.zone, &vouched, refuted, t))
+    }
+}
+
+/// The four findings on a reading's glyphs.
+fn trust_findings(
+    glyphs: &[GlyphReading],
+    zone: Quad,
+    vouched: &impl Fn(&GlyphReading) -> bool,
+    refuted: usize,
+    t: &Thresholds,
+) -> Vec<Finding> {
+    let r = Glyphs { glyphs, zone };
+    vec![
+        confidence(&r, t.ocr_confidence_warn),
+        unconfirmed(&r, vouched, t.ocr_unconfirmed_min),
+        close_call(&r, vouched, t.ocr_close_call_ratio),
+        refuted_reading(&r, refuted, t.ocr_refuted_trust),
+    ]
+}
+
+/// The glyphs of a reading and its zone.
+struct Glyphs<'a> {
+    glyphs: &'a [GlyphReading],
+    zone: Quad,
+}
+
+impl Glyphs<'_> {
+    fn min_confidence(&self) -> f32 {
+        self.glyphs.iter().map(|g| g.confidence).fold(1.0, f32::min)
+    }
+}
+
+/// Evidence at one glyph: its place in the text and its cell on the page.
+fn at(g: &GlyphReading) -> Evidence {
+    Evidence {
+        text: Some(TextSpan { line: g.line, column: g.column, length: 1 }),
+        region: Some(g.cell),
+        ..Evidence::default()
+    }
+}
+
+/// `ocr.confidence`: the lowest first-choice probability over the zone.
+fn confidence(r: &Glyphs<'_>, warn: f32) -> Finding {
+    let min = r.min_confidence();
+    Finding::new(
+        "ocr.confidence",
+        if min >= warn { Status::Pass } else { Status::Warn },
+        min,
+        Evidence::on(r.zone).measured(f64::from(min)).threshold(f64::from(warn)),
+        format!("every MRZ character read with at least {:.0} % confidence", min * 100.0),
+    )
+}
+
+/// `ocr.unconfirmed`: the least sure character no verified check digit
+/// vouches for.
+fn unconfirmed(r: &Glyphs<'_>, vouched: &impl Fn(&GlyphReading) -> bool, min: f32) -> Finding {
+    let worst = r.glyphs.iter().filter(|g| !vouched(g)).min_by(|a, b| a.confidence.total_cmp(&b.confidence));
+    match worst {
+        Some(g) if g.confidence < min => Finding::new(
+            "ocr.unconfirmed",
+            Status::Inconclusive,
+            g.confidence,
+            at(g).measured(f64::from(g.confidence)).threshold(f64::from(min)),
+            format!(
+                "line {} position {} ({:?}) was read with low confidence ({:.0} %) and no check digit covers it: rescan the document",
+                g.line,
+                g.column,
+                g.ch,
+                g.confidence * 100.0
+            ),
+        ),
+        Some(g) => Finding::new(
+            "ocr.unconfirmed",
+            Status::Pass,
+            1.0,
+            Evidence::on(r.zone).measured(f64::from(g.confidence)).threshold(f64::from(min)),
+            format!("characters no check digit covers read with at least {:.0} % confidence", g.confidence * 100.0),
+        ),
+        None => Finding::new(
+            "ocr.unconfirmed",
+            Status::Pass,
+            1.0,
+            Evidence::on(r.zone),
+            "every character is covered by a verified check digit",
+        ),
+    }
+}
+
+/// `ocr.close_call`: an unvouched character whose second choice among the
+/// characters its field allows is nearly as likely as the first.
+fn close_call(r: &Glyphs<'_>, vouched: &impl Fn(&GlyphReading) -> bool, ratio: f32) -> Finding {
+    match r.glyphs.iter().filter(|g| !vouched(g)).find(|g| g.runner_up >= ratio * g.confidence) {
+        Some(g) => Finding::new(
+            "ocr.close_call",
+            Status::Inconclusive,
+            1.0 - g.runner_up / g.confidence.max(f32::MIN_POSITIVE),
+            at(g).measured(f64::from(g.runner_up / g.confidence.max(f32::MIN_POSITIVE))).threshold(f64::from(ratio)),
+            format!(
+                "line {} position {} reads {:?} at {:.0} % but could be another character ({:.0} %), and no check digit covers it: rescan the document",
+                g.line,
+                g.column,
+                g.ch,
+                g.confidence * 100.0,
+                g.runner_up * 100.0
+            ),
+        ),
+        None => Finding::new(
+            "ocr.close_call",
+            Status::Pass,
+            1.0,
+            Evidence::on(r.zone).threshold(f64::from(ratio)),
+            "no character outside the check digits' cover could be read as another",
+        ),
+    }
+}
+
+/// `ocr.refuted_reading`: refuted check digits count as evidence only on a
+/// reading the model was sure of.
+fn refuted_reading(r: &Glyphs<'_>, refuted: usize, trust: f32) -> Finding {
+    let min = r.min_confidence();
+    let ev = Evidence::on(r.zone).measured(f64::from(min)).threshold(f64::from(trust));
+    if refuted == 0 {
+        Finding::new("ocr.refuted_reading", Status::Pass, 1.0, ev, "no check digit refuted")
+    } else if min < trust {
+        Finding::new(
+            "ocr.refuted_reading",
+            Status::Inconclusive,
+            min,
+            ev,
+            format!(
+                "{refuted} check digit(s) refuted on a reading of low confidence ({:.0} %): rescan the document",
+                min * 100.0
+            ),
+        )
+    } else {
+        Finding::new(
+            "ocr.refuted_reading",
+            Status::Pass,
+            1.0,
+            ev,
+            format!(
+                "{refuted} check digit(s) refuted on a reading of at least {:.0} % confidence: the print disagrees with itself",
+                min * 100.0
+            ),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::CLASS_COUNT;
+
+    const TD3: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+
+    /// The glyphs of TD3 read sure, except (line, column) from 1, read at
+    /// `confidence` with a runner-up at `runner_up`.
+    fn glyphs(at: (usize, usize), confidence: f32, runner_up: f32) -> Vec<GlyphReading> {
+        TD3.lines()
+            .enumerate()
+            .flat_map(|(l, text)| text.chars().enumerate().map(move |(i, ch)| (l + 1, i + 1, ch)))
+            .map(|(line, column, ch)| {
+                let odd = (line, column) == at;
+                GlyphReading {
+                    line,
+                    column,
+                    ch,
+                    confidence: if odd { confidence } else { 0.99 },
+                    runner_up: if odd { runner_up } else { 0.005 },
+                    cell: Quad::default(),
+                    ink: None,
+                    probabilities: [0.0; CLASS_COUNT],
+                }
+            })
+            .collect()
+    }
+
+    fn statuses(at: (usize, usize), confidence: f32, runner_up: f32, refuted: usize) -> Vec<(String, Status)> {
+        let m = crate::mrz::parse(TD3).unwrap();
+        let vouched = |g: &GlyphReading| m.confirmed_at(g.line - 1, g.column - 1);
+        let t = Thresholds::default();
+        trust_findings(&glyphs(at, confidence, runner_up), Quad::default(), &vouched, refuted, &t)
+            .into_iter()
+            .map(|f| (f.check, f.status))
+            .collect()
+    }
+
+    fn status_of(all: &[(String, Status)], id: &str) -> Status {
+        all.iter().find(|(c, _)| c == id).map(|(_, s)| *s).unwrap()
+    }
+
+    #[test]
+    fn close_calls_where_no_check_digit_vouches_are_inconclusive() {
+        // The document number's first character: its check digit decides.
+        let s = statuses((2, 1), 0.62, 0.3, 0);
+        assert!(s.iter().all(|(_, st)| *st == Status::Pass), "{s:?}");
+        // A name character: nothing would catch the other reading.
+        let s = statuses((1, 11), 0.62, 0.3, 0);
+        assert_eq!(status_of(&s, "ocr.close_call"), Status::Inconclusive);
+        assert_eq!(status_of(&s, "ocr.unconfirmed"), Status::Pass);
+        // The sex is not covered by a check digit; the personal number's
+        // filler is, by its own.
+        assert_eq!(status_of(&statuses((2, 21), 0.62, 0.3, 0), "ocr.close_call"), Status::Inconclusive);
+        assert_eq!(status_of(&statuses((2, 40), 0.62, 0.3, 0), "ocr.close_call"), Status::Pass);
+        // A runner-up below a quarter of the first choice is no close call.
+        assert_eq!(status_of(&statuses((1, 11), 0.62, 0.15, 0), "ocr.close_call"), Status::Pass);
+    }
+
+    #[test]
+    fn low_confidence_and_refuted_readings() {
+        // Unsure in a name: inconclusive; unsure under a check digit: a warning only.
+        let s = statuses((1, 11), 0.40, 0.01, 0);
+        assert_eq!(status_of(&s, "ocr.unconfirmed"), Status::Inconclusive);
+        assert_eq!(status_of(&s, "ocr.confidence"), Status::Warn);
+        let s = statuses((2, 3), 0.40, 0.01, 0);
+        assert_eq!(status_of(&s, "ocr.unconfirmed"), Status::Pass);
+        assert_eq!(status_of(&s, "ocr.confidence"), Status::Warn);
+        // A refuted digit on a sure reading is the print's; on an unsure one, a rescan.
+        assert_eq!(status_of(&statuses((2, 3), 0.95, 0.01, 1), "ocr.refuted_reading"), Status::Pass);
+        assert_eq!(status_of(&statuses((2, 3), 0.85, 0.01, 1), "ocr.refuted_reading"), Status::Inconclusive);
+    }
+}

@@ -1,0 +1,169 @@
+//! The configuration of a [`Verifier`](crate::Verifier): the reference date,
+//! text repair, decoding limits and every threshold the reader and the checks
+//! use, each with a documented default.
+
+use crate::mrz::Date;
+
+/// Settings of a [`Verifier`](crate::Verifier), with documented defaults.
+///
+/// # Examples
+///
+/// ```
+/// use mrtd_verify::Config;
+/// use mrtd_verify::mrz::Date;
+/// let config = Config::default().reference_date(Date::new(2026, 1, 1).unwrap()).repair(true);
+/// assert!(config.repair);
+/// assert_eq!(config.thresholds.ocr_unconfirmed_min, 0.45);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Config {
+    /// The date "today" means for expiry and for resolving two-digit years.
+    /// Default: `None`, the system clock's date (UTC) at each verification.
+    pub reference_date: Option<Date>,
+    /// Repair OCR confusions in MRZ *text* input, guided by check digits.
+    /// Default: `false`: text is read strictly, characters never change.
+    /// (Image input always goes through repair: OCR readings are candidates.)
+    pub repair: bool,
+    /// Limits on decoding images. A post on modest hardware lowers them.
+    pub limits: DecodeLimits,
+    /// Every threshold of the reader and the checks.
+    pub thresholds: Thresholds,
+}
+
+impl Config {
+    /// With a fixed reference date.
+    pub fn reference_date(mut self, date: Date) -> Config {
+        self.reference_date = Some(date);
+        self
+    }
+
+    /// With text repair on or off.
+    pub fn repair(mut self, on: bool) -> Config {
+        self.repair = on;
+        self
+    }
+
+    /// With decoding limits.
+    pub fn limits(mut self, limits: DecodeLimits) -> Config {
+        self.limits = limits;
+        self
+    }
+
+    /// With thresholds.
+    pub fn thresholds(mut self, thresholds: Thresholds) -> Config {
+        self.thresholds = thresholds;
+        self
+    }
+}
+
+/// Limits on what is decoded: a hostile or huge file is an error, never an
+/// out-of-memory.
+///
+/// # Examples
+///
+/// ```
+/// let limits = mrtd_verify::DecodeLimits::default().max_side(6000);
+/// assert_eq!((limits.max_side, limits.max_alloc), (6000, 512 * 1024 * 1024));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DecodeLimits {
+    /// Largest width or height in pixels. Default 12 000 (an ID-1 card is
+    /// 85.6 mm wide, an A4 page 297 mm tall: 12 000 px is about 1 000 dpi on
+    /// a page).
+    pub max_side: u32,
+    /// Largest decoding allocation in bytes. Default 512 MiB.
+    pub max_alloc: u64,
+}
+
+impl Default for DecodeLimits {
+    fn default() -> DecodeLimits {
+        DecodeLimits { max_side: 12_000, max_alloc: 512 * 1024 * 1024 }
+    }
+}
+
+impl DecodeLimits {
+    /// With a maximum side.
+    pub fn max_side(mut self, px: u32) -> Self {
+        self.max_side = px;
+        self
+    }
+
+    /// With a maximum allocation.
+    pub fn max_alloc(mut self, bytes: u64) -> Self {
+        self.max_alloc = bytes;
+        self
+    }
+}
+
+/// Every threshold of the reader and the checks, in one place.
+///
+/// The defaults were set on the project's generated documents and the real
+/// specimens as the README's reading-accuracy section describes; each field
+/// says what it decides. Probabilities are the character model's softmax
+/// outputs.
+///
+/// # Examples
+///
+/// ```
+/// use mrtd_verify::{Config, Thresholds};
+/// let mut strict = Thresholds::default();
+/// strict.ocr_unconfirmed_min = 0.6;
+/// let config = Config::default().thresholds(strict);
+/// assert_eq!(config.thresholds.ocr_close_call_ratio, 0.25);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct Thresholds {
+    /// `ocr.confidence` warns (verdict `refer`) when some MRZ character was
+    /// read with a first-choice probability below this. Default 0.5.
+    pub ocr_confidence_warn: f32,
+    /// `ocr.unconfirmed`: a character no verified check digit vouches for
+    /// (names, codes, unchecked optional data) read below this probability
+    /// makes the reading inconclusive (verdict `unreadable`, rescan). On the
+    /// real specimens every exact reading had all its characters above 0.55
+    /// and the wrong ones had some below 0.45. Default 0.45.
+    pub ocr_unconfirmed_min: f32,
+    /// `ocr.close_call`: such a character whose likeliest alternative its
+    /// field allows is at least this fraction as likely as the first choice
+    /// could be either; inconclusive. Default 0.25 (a quarter).
+    pub ocr_close_call_ratio: f32,
+    /// `ocr.refuted_reading`: a refuted check digit is evidence of alteration
+    /// only when every character was read at least this sure; below it the
+    /// reading is inconclusive (rescan), not a forgery. Default 0.9.
+    pub ocr_refuted_trust: f32,
+    /// The reader stops trying other zones, widths and orientations once a
+    /// reading is settled (every check digit holds, few forced characters)
+    /// and its mean first-choice probability exceeds this. Default 0.6.
+    pub read_settled_confidence: f32,
+    /// A reading is settled when at most this many characters were forced
+    /// into their field's alphabet or left in doubt. Default 2.
+    pub read_settled_misfits: usize,
+    /// Two-line zones are tried at 44 characters first when the median line
+    /// holds at least this many glyphs. Default 40.
+    pub width_long_glyphs: usize,
+    /// ... or when it holds fewer than `width_short_glyphs` glyphs (glyphs
+    /// merged or lost) but its length exceeds `width_long_ratio` character
+    /// heights. Defaults 33 and 42.0: a 44-character line is about 46
+    /// heights long, a 36-character one about 38.
+    pub width_short_glyphs: usize,
+    /// See `width_short_glyphs`. Default 42.0.
+    pub width_long_ratio: f32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Thresholds {
+        Thresholds {
+            ocr_confidence_warn: 0.5,
+            ocr_unconfirmed_min: 0.45,
+            ocr_close_call_ratio: 0.25,
+            ocr_refuted_trust: 0.9,
+            read_settled_confidence: 0.6,
+            read_settled_misfits: 2,
+            width_long_glyphs: 40,
+            width_short_glyphs: 33,
+            width_long_ratio: 42.0,
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! Reading scans (feature `ocr`): decode every band under the limits, locate
+//! the text lines and the MRZ on the visible page, read the MRZ; and the
+//! batch entry points.
+
+use std::time::Instant;
+
+use super::{Verifier, ms};
+use crate::Error;
+use crate::document::{Document, InputKind};
+use crate::input::{ImageInput, Scan, ScanFiles};
+use crate::report::{Band, Report};
+use crate::scan::{self, Page};
+
+impl Verifier {
+    /// Reads one scan: decodes each band within the configured limits, finds
+    /// the text lines and the MRZ on the visible page and reads it. Never
+    /// fails: what could not be read is recorded in the document (and judged
+    /// `unreadable`); a companion that does not decode is left out and noted.
+    pub fn read(&self, scan: &Scan<'_>) -> Document {
+        let t0 = Instant::now();
+        let mut doc = Document::empty(scan.source().to_owned(), InputKind::Image);
+        let visible = match self.decode(&scan.visible) {
+            Ok(page) => page,
+            Err(e) => {
+                doc.error = Some(e);
+                doc.timings.total = ms(t0);
+                return doc;
+            }
+        };
+        for (band, input) in [(Band::Ir, &scan.ir), (Band::Uv, &scan.uv)] {
+            let Some(input) = input else { continue };
+            match self.decode(input) {
+                Ok(page) if band == Band::Ir => doc.ir = Some(page),
+                Ok(page) => doc.uv = Some(page),
+                Err(e) => doc.companion_errors.push((band, e)),
+            }
+        }
+        doc.timings.decode = ms(t0);
+        let thresholds = &self.config.thresholds;
+        let t = Instant::now();
+        let layout = scan::locate(visible.grey(), thresholds);
+        doc.timings.locate = ms(t);
+        match layout {
+            Ok(layout) => {
+                match self.reader.read(visible.grey(), &layout.zones, thresholds, &mut doc.timings) {
+                    Ok(reading) => {
+                        doc.mrz_text = Some(reading.text());
+                        doc.repaired = Some(reading.repaired.clone());
+                        doc.reading = Some(reading);
+                    }
+                    Err(e) => doc.error = Some(e),
+                }
+                doc.text_lines = layout.lines;
+            }
+            Err(e) => doc.error = Some(e.into()),
+        }
+        doc.visible = Some(visible);
+        doc.timings.total = ms(t0);
+        doc
+    }
+
+    fn decode(&self, input: &ImageInput<'_>) -> Result<Page, Error> {
+        match input {
+            ImageInput::Bytes(b) => Ok(Page::new(scan::decode(b, &self.config.limits)?)),
+            ImageInput::Pixels(p) => {
+                let limits = &self.config.limits;
+                let (w, h) = (p.width(), p.height());
+                if w.max(h) > limits.max_side {
+                    let why = format!("{w} x {h} pixels");
+                    return Err(scan::ScanError::TooLarge {
+                        max_side: limits.max_side,
+                        max_alloc: limits.max_alloc,
+                        source: why.into(),
+                    }
+                    .into());
+                }
+                Ok(Page::new(p.clone().into_owned()))
+            }
+        }
+    }
+
+    /// Reads and judges one scan. Never fails: an image that cannot be read
+    /// gives an `unreadable` report saying why.
+    ///
+    /// # Examples
+    ///
+    /// From pixels already decoded, with every rule a file goes through:
+    ///
+    /// ```
+    /// use mrtd_verify::image::{DynamicImage, GrayImage, Luma};
+    /// use mrtd_verify::{Config, Scan, Verdict, Verifier};
+    /// let verifier = Verifier::new(Config::default())?;
+    /// let blank = DynamicImage::ImageLuma8(GrayImage::from_pixel(800, 600, Luma([250])));
+    /// let report = verifier.verify(&Scan::new("blank", blank));
+    /// assert_eq!(report.verdict, Verdict::Unreadable);
+    /// assert_eq!(report.error.unwrap().kind.name(), "not_found");
+    /// # Ok::<(), mrtd_verify::Error>(())
+    /// ```
+    pub fn verify(&self, scan: &Scan<'_>) -> Report {
+        self.judge(&self.read(scan))
+    }
+
+    /// Reads and judges one document given as image bytes (JPEG, PNG, TIFF,
+    /// BMP): [`Verifier::verify`] of a scan without companions.
+    pub fn verify_image(&self, source: &str, bytes: &[u8]) -> Report {
+        self.verify(&Scan::from_bytes(source, bytes))
+    }
+
+    /// Reads and judges many scans, in parallel with the `rayon` feature;
+    /// reports in input order.
+    pub fn verify_batch(&self, scans: &[Scan<'_>]) -> Vec<Report> {
+        #[cfg(feature = "rayon")]
+        {
+            use rayon::prelude::*;
+            scans.par_iter().map(|s| self.verify(s)).collect()
+        }
+        #[cfg(not(feature = "rayon"))]
+        {
+            scans.iter().map(|s| self.verify(s)).collect()
+        }
+    }
+
+    /// Reads and judges scanned documents from files (each file read when
+    /// its document is processed, so memory holds only the documents in
+    /// flight), in parallel with the `rayon` feature; reports in input
+    /// order. A file that cannot be read gives an `unreadable` report with
+    /// an `io` error; the batch goes on. `progress` is called after each
+    /// document, from the worker threads.
+    pub fn verify_files(&self, files: &[ScanFiles], progress: impl Fn(&Report) + Sync) -> Vec<Report> {
+        let one = |f: &ScanFiles| {
+            let report = match f.load() {
+                Ok(scan) => self.verify(&scan),
+                Err(e) => {
+                    let mut doc = Document::empty(f.visible.display().to_string(), InputKind::Image);
+                    doc.error = Some(e);
+                    self.judge(&doc)
+                }
+            };
+            progress(&report);
+            report
+        };
+        #[cfg(feature = "rayon")]
+        {
+            use rayon::prelude::*;
+            files.par_iter().map(one).collect()
+        }
+        #[cfg(not(feature = "rayon"))]
+        {
+            files.iter().map(one).collect()
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! The [`Verifier`]: configuration, character model and check registry built
+//! once; documents read and judged many times, from any thread.
+//!
+//! ```text
+//! Scan ──read──▶ Document ──judge──▶ Report
+//! text ──read_text──▶ Document ──judge──▶ Report
+//! ```
+//!
+//! [`Verifier::verify`] and [`Verifier::verify_text`] do both steps.
+
+#[cfg(feature = "ocr")]
+mod image;
+mod text;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+pub use text::{TextDocument, split_documents};
+
+use crate::checks::{Context, Registry};
+use crate::config::Config;
+use crate::document::{Document, InputKind};
+use crate::mrz::{self, Date, Mrz, Validation};
+use crate::report::Report;
+
+/// Judges documents. Build it once; it is `Send + Sync` and holds no mutable
+/// state, so one verifier serves every thread. With the `ocr` feature it
+/// always holds a character model (the bundled one unless the builder was
+/// given another), so it can read images.
+///
+/// # Examples
+///
+/// ```
+/// use mrtd_verify::{Config, Verdict, Verifier};
+/// let verifier = Verifier::new(Config::default())?;
+/// let report = verifier.verify_text("stdin:1", "P<UTO\nnot an MRZ");
+/// assert_eq!(report.verdict, Verdict::Unreadable);
+/// assert!(report.error.is_some());
+/// # Ok::<(), mrtd_verify::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    config: Config,
+    registry: Arc<Registry>,
+    #[cfg(feature = "ocr")]
+    reader: crate::read::Reader,
+}
+
+// The verifier is shared by every thread of a post's software.
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Verifier>();
+    assert_send_sync::<Document>();
+};
+
+/// Builds a [`Verifier`]: configuration, check registry and (feature `ocr`)
+/// character model, each with a default.
+///
+/// # Examples
+///
+/// ```
+/// use mrtd_verify::{Config, Verifier};
+/// use mrtd_verify::checks::Registry;
+/// let verifier = Verifier::builder().config(Config::default().repair(true)).registry(Registry::standard()).build()?;
+/// assert!(verifier.config().repair);
+/// # Ok::<(), mrtd_verify::Error>(())
+/// ```
+#[derive(Debug, Default)]
+#[must_use]
+pub struct VerifierBuilder {
+    config: Config,
+    registry: Option<Registry>,
+    #[cfg(feature = "ocr")]
+    model: Option<crate::ocr::Model>,
+}
+
+impl VerifierBuilder {
+    /// With this configuration (default: [`Config::default`]).
+    pub fn config(mut self, config: Config) -> VerifierBuilder {
+        self.config = config;
+        self
+    }
+
+    /// With these check families (default: [`Registry::standard`]).
+    pub fn registry(mut self, registry: Registry) -> VerifierBuilder {
+        self.registry = Some(registry);
+        self
+    }
+
+    /// With another character model (default: the bundled one).
+    #[cfg(feature = "ocr")]
+    pub fn model(mut self, model: crate::ocr::Model) -> VerifierBuilder {
+        self.model = Some(model);
+        self
+    }
+
+    /// The verifier; loads and optimises the bundled model unless one was
+    /// given.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::ErrorKind::Model`] if the bundled model does not load (a
+    /// build defect). Without the `ocr` feature it never fails.
+    pub fn build(self) -> Result<Verifier, crate::Error> {
+        #[cfg(feature = "ocr")]
+        let model = match self.model {
+            Some(m) => m,
+            None => crate::ocr::Model::bundled()?,
+        };
+        Ok(Verifier {
+            config: self.config,
+            registry: Arc::new(self.registry.unwrap_or_default()),
+            #[cfg(feature = "ocr")]
+            reader: crate::read::Reader::new(model),
+        })
+    }
+}
+
+impl Verifier {
+    /// A verifier with this configuration, the standard checks and (feature
+    /// `ocr`) the bundled character model, loaded and optimised once.
+    ///
+    /// # Errors
+    ///
+    /// As [`VerifierBuilder::build`].
+    pub fn new(config: Config) -> Result<Verifier, crate::Error> {
+        Verifier::builder().config(config).build()
+    }
+
+    /// A builder, for another model or other checks.
+    pub fn builder() -> VerifierBuilder {
+        VerifierBuilder::default()
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The check families this verifier runs.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// The reference date for this run.
+    pub fn reference_date(&self) -> Date {
+        self.config.reference_date.unwrap_or_else(Date::today)
+    }
+
+    /// Reads one document given as MRZ text: strictly, or with check-digit
+    /// guided repair when the configuration asks for it. Never fails: text
+    /// that is not an MRZ is judged `unreadable`.
+    pub fn read_text(&self, source: &str, text: &str) -> Document {
+        let mut doc = Document::empty(source.to_owned(), InputKind::Text);
+        if self.config.repair {
+            match mrz::repair::repair(text) {
+                Ok(repaired) => {
+                    doc.mrz_text = Some(repaired.text());
+                    doc.repaired = Some(repaired);
+                }
+                Err(e) => doc.error = Some(e.into()),
+            }
+        } else {
+            doc.mrz_text = Some(text.to_owned());
+        }
+        doc
+    }
+
+    /// Judges a document: every check family on it (in parallel with the
+    /// `rayon` feature), the verdict from their findings.
+    pub fn judge(&self, doc: &Document) -> Report {
+        let t = Instant::now();
+        let cx = Context::new(doc, &self.config, self.reference_date());
+        let (findings, checks) = self.registry.run(&cx);
+        let mrz = match (cx.mrz(), cx.validation()) {
+            (Some(m), Some(v)) => Some(owned(m, v, doc)),
+            _ => None,
+        };
+        let mut report = Report::new(doc.source(), mrz, findings, checks);
+        report.error = cx.unread().cloned();
+        report.scan = doc.scan_summary();
+        if doc.kind() == InputKind::Image {
+            let mut timings = doc.timings();
+            timings.checks = ms(t);
+            timings.total += timings.checks;
+            report.timings_ms = Some(timings);
+        }
+        report
+    }
+
+    /// Judges one document given as MRZ text. `source` is recorded in the
+    /// report as given. Never fails: unreadable text gives an `unreadable`
+    /// report with the error.
+    pub fn verify_text(&self, source: &str, text: &str) -> Report {
+        self.judge(&self.read_text(source, text))
+    }
+
+    /// Judges many text documents, in parallel with the `rayon` feature; the
+    /// reports come back in input order.
+    pub fn verify_texts(&self, documents: &[TextDocument<'_>]) -> Vec<Report> {
+        #[cfg(feature = "rayon")]
+        {
+            use rayon::prelude::*;
+            documents.par_iter().map(|d| self.verify_text(&d.source, d.text)).collect()
+        }
+        #[cfg(not(feature = "rayon"))]
+        {
+            documents.iter().map(|d| self.verify_text(&d.source, d.text)).collect()
+        }
+    }
+}
+
+/// The owned MRZ of the report, with the repairs made to read it.
+fn owned(m: &Mrz<'_>, v: &Validation, doc: &Document) -> mrz::MrzData {
+    let mut data = m.to_data_with(v);
+    if let Some(r) = doc.repaired() {
+        data.repairs = r.repairs.clone();
+        data.doubts = r.doubts.clone();
+    }
+    data
+}
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+#[cfg(test)]
+mod tests;
