@@ -30,9 +30,11 @@ pub use country::{CountryKind, country_kind, is_known_country, known_countries};
 pub use data::MrzData;
 pub use date::{Date, DateError, DateRole, MrzDate, PartialDate};
 pub use generate::{DocumentFields, GenerateError, generate};
-pub use layout::{CheckId, FieldId, Format, Span};
+pub use layout::{CheckId, FieldId, Format, Span, allowed_at};
 pub use parse::{CheckDigit, CheckStatus, DocumentNumber, Mrz, Name, ParseError, Sex, parse, parse_lines};
-pub use repair::repair;
+pub use repair::{
+    CONFUSIONS, Candidate, Doubt, DoubtReason, Repair, RepairBasis, Repaired, confusions_of, repair, repair_readings,
+};
 pub use translit::{TranslitError, transliterate, transliterate_name};
 pub use validate::{Outcome, Rule, Validation, Violation};
 pub use variants::{Variant, VariantSet};
