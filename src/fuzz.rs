@@ -23,7 +23,7 @@ pub fn mrz_text(data: &[u8]) {
 /// Repairs arbitrary text.
 pub fn mrz_repair(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    if let Ok(r) = mrz::repair::repair(&text) {
+    if let Ok(r) = mrz::repair(&text) {
         // Repair never changes the shape.
         let width = r.lines.first().map_or(0, String::len);
         assert!(r.lines.iter().all(|l| l.len() == width), "repair changed a line length");

@@ -9,8 +9,8 @@ use std::time::Instant;
 
 use image::GrayImage;
 
-use crate::mrz::repair::{self, Candidate, Repaired};
 use crate::mrz::{self, Format};
+use crate::mrz::{Candidate, Repaired};
 use crate::ocr::{Model, OcrError, top_candidates};
 use crate::report::Timings;
 use crate::scan::{self, CELL_HEIGHT, MrzLocation, PITCH, Rectified, ScanError};
@@ -246,13 +246,13 @@ impl Reader {
             .collect();
         let confidence = probs.chunks(k).map(|p| p.iter().copied().fold(0.0f32, f32::max)).sum::<f32>()
             / (probs.len() / k).max(1) as f32;
-        let attempt = match repair::repair_readings(&lines) {
+        let attempt = match mrz::repair_readings(&lines) {
             Ok(repaired) => {
                 let refs: Vec<&str> = repaired.lines.iter().map(String::as_str).collect();
                 let (refuted, format) = mrz::parse_lines(&refs).map_or((usize::MAX, None), |m| {
                     (m.check_digits().filter(|c| c.status.is_refuted()).count(), Some(m.format()))
                 });
-                let misfits = repaired.repairs.iter().filter(|r| r.basis == repair::RepairBasis::Alphabet).count()
+                let misfits = repaired.repairs.iter().filter(|r| r.basis == mrz::RepairBasis::Alphabet).count()
                     + repaired.doubts.len();
                 Some(Attempt { rect, probs, repaired, refuted, format, confidence, location: loc, misfits })
             }
@@ -289,7 +289,7 @@ fn runner_up(p: &[f32], format: Option<Format>, line: usize, col: usize) -> f32 
     p.iter()
         .zip(crate::ocr::CLASSES.iter())
         .enumerate()
-        .filter(|&(i, (_, &ch))| i != first && format.is_none_or(|f| repair::allowed_at(f, line, col, ch)))
+        .filter(|&(i, (_, &ch))| i != first && format.is_none_or(|f| mrz::allowed_at(f, line, col, ch)))
         .map(|(_, (&v, _))| v)
         .fold(0.0, f32::max)
 }

@@ -98,7 +98,7 @@ impl Verifier {
     pub fn verify_text(&self, source: &str, text: &str) -> Report {
         let reference = self.reference_date();
         if self.config.repair {
-            match mrz::repair::repair(text) {
+            match mrz::repair(text) {
                 Ok(repaired) => {
                     let joined = repaired.text();
                     match mrz::parse(&joined) {
@@ -431,7 +431,7 @@ mod tests {
         let reading = MrzReading {
             lines: lines.clone(),
             raw_lines: lines.clone(),
-            repaired: crate::mrz::repair::Repaired { lines, repairs: Vec::new(), doubts: Vec::new() },
+            repaired: crate::mrz::Repaired { lines, repairs: Vec::new(), doubts: Vec::new() },
             geometry: MrzGeometry {
                 quad: [[0.0; 2]; 4],
                 baselines: Vec::new(),

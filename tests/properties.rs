@@ -2,7 +2,7 @@
 //! repair never accepts a wrong MRZ; the text layer agrees with a naive
 //! reference.
 
-use mrtd_verify::mrz::{self, Date, DocumentFields, Format, PartialDate, repair};
+use mrtd_verify::mrz::{self, Date, DocumentFields, Format, PartialDate};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 
@@ -105,7 +105,7 @@ proptest! {
             let v = m.validate(Date::new(2026, 1, 1).unwrap());
             let _ = m.to_data_with(&v);
         }
-        let _ = repair::repair(&s);
+        let _ = mrz::repair(&s);
     }
 
     /// Text near an MRZ (right shape, arbitrary MRZ characters) never panics.
@@ -122,7 +122,7 @@ proptest! {
         let m = mrz::parse(&text).unwrap();
         let v = m.validate(Date::new(2026, 1, 1).unwrap());
         let _ = m.to_data_with(&v);
-        let r = repair::repair(&text).unwrap();
+        let r = mrz::repair(&text).unwrap();
         // Repair keeps the shape.
         prop_assert_eq!(r.lines.len(), n);
         prop_assert!(r.lines.iter().all(|l| l.len() == w));
@@ -138,18 +138,18 @@ proptest! {
         let mut damaged: Vec<u8> = text.bytes().collect();
         // The first position from `pos` on that has a confusion.
         let n = damaged.len();
-        let Some(i) = (0..n).map(|k| (pos + k) % n).find(|&i| repair::confusions_of(damaged[i]).next().is_some())
+        let Some(i) = (0..n).map(|k| (pos + k) % n).find(|&i| mrz::confusions_of(damaged[i]).next().is_some())
         else {
             return Ok(());
         };
-        let alts: Vec<u8> = repair::confusions_of(damaged[i]).collect();
+        let alts: Vec<u8> = mrz::confusions_of(damaged[i]).collect();
         damaged[i] = alts[k % alts.len()];
         let damaged = String::from_utf8(damaged).unwrap();
-        let r = repair::repair(&damaged).unwrap();
+        let r = mrz::repair(&damaged).unwrap();
         let original: Vec<&str> = text.lines().collect();
         for rep in &r.repairs {
             let truth = original[rep.line - 1].as_bytes()[rep.column - 1];
-            if matches!(rep.basis, repair::RepairBasis::CheckDigit | repair::RepairBasis::Composite) {
+            if matches!(rep.basis, mrz::RepairBasis::CheckDigit | mrz::RepairBasis::Composite) {
                 prop_assert_eq!(char::from(truth), rep.to, "{}\n{}\n{:?}", text, damaged, r);
             }
         }
@@ -160,7 +160,7 @@ proptest! {
         let out = mrz::parse(&out_text).unwrap();
         if out.check_digits_hold() && r.doubts.is_empty() && r.text() != text {
             let damaged_holds = mrz::parse(&damaged).unwrap().check_digits_hold();
-            prop_assert!(damaged_holds || r.repairs.iter().any(|x| !matches!(x.basis, repair::RepairBasis::CheckDigit | repair::RepairBasis::Composite)),
+            prop_assert!(damaged_holds || r.repairs.iter().any(|x| !matches!(x.basis, mrz::RepairBasis::CheckDigit | mrz::RepairBasis::Composite)),
                 "{}\n{}\n{:?}", text, damaged, r);
         }
     }

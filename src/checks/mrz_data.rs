@@ -5,8 +5,8 @@
 //! `mrz.repair` when characters were changed to read the MRZ, and `mrz.doubt`
 //! for positions whose reading could not be confirmed.
 
-use crate::mrz::repair::{Doubt, Repair, RepairBasis};
 use crate::mrz::{CheckStatus, DateError, FieldId, Mrz, Outcome, Rule, Span, Validation, Violation};
+use crate::mrz::{Doubt, Repair, RepairBasis};
 use crate::report::{Evidence, Finding, Status, TextSpan};
 
 fn text_span(s: Span) -> TextSpan {

@@ -6,7 +6,7 @@
 //!   check digits are computed on the spot, nothing is allocated.
 //! - [`Mrz::validate`] judges the data rules (dates, sex, country codes, document
 //!   code, fillers) against a reference date, also without allocating.
-//! - [`repair()`] fixes OCR confusions where the field's alphabet and the check
+//! - [`repair()`] (plain text) and [`repair_readings`] (OCR candidates) fix OCR confusions where the field's alphabet and the check
 //!   digits confirm them, and reports every change and every doubt.
 //! - [`generate`] builds a valid MRZ from field values, transliterating names.
 //! - [`Mrz::to_data`] gives an owned copy for storage.
@@ -18,7 +18,7 @@ mod date;
 mod generate;
 mod layout;
 mod parse;
-pub mod repair;
+mod repair;
 #[cfg(feature = "serde")]
 mod serde_impls;
 mod translit;
@@ -37,4 +37,4 @@ pub use repair::{
 };
 pub use translit::{TranslitError, transliterate, transliterate_name};
 pub use validate::{Outcome, Rule, Validation, Violation};
-pub use variants::{Variant, VariantSet};
+pub use variants::{Deviation, Variant, VariantSet};

@@ -311,7 +311,7 @@ pub(crate) fn parse_as<'a>(format: Format, lines: &[&'a str]) -> Result<Mrz<'a>,
     }
     let layout_variant = variants::REGISTRY
         .iter()
-        .position(|v| matches!(v.rule, variants::Rule::Layout { format: f, .. } if f == format));
+        .position(|v| matches!(v.deviation, variants::Deviation::Layout { format: f, .. } if f == format));
     Ok(Mrz::build(format, arr, layout_variant))
 }
 

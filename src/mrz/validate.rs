@@ -283,7 +283,8 @@ impl Mrz<'_> {
             Format::FraId => first == b'I' && second == b'D',
         };
         // A digit only where a registry entry allows it (recorded at parse).
-        let digit_ok = self.variants().iter().any(|v| v.rule == crate::mrz::variants::Rule::DocumentTypeDigit);
+        let digit_ok =
+            self.variants().iter().any(|v| v.deviation == crate::mrz::variants::Deviation::DocumentTypeDigit);
         let second_ok = second.is_ascii_uppercase() || second == b'<' || (second.is_ascii_digit() && digit_ok);
         set(
             Rule::DocumentCode,

@@ -8,10 +8,19 @@
 
 use super::layout::{CheckId, Format};
 
-/// What a registry entry changes.
+/// What a registry entry changes: how the document deviates from the plain
+/// Doc 9303 layout.
+///
+/// # Examples
+///
+/// ```
+/// use mrtd_verify::mrz::variants::{Deviation, REGISTRY};
+/// let fra = REGISTRY.iter().find(|v| v.id == "FRA_CNI_1988").unwrap();
+/// assert!(matches!(fra.deviation, Deviation::Layout { prefix: "IDFRA", .. }));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Rule {
+pub enum Deviation {
     /// A national format with a layout of its own, recognised by its first
     /// characters and its shape.
     Layout {
@@ -48,7 +57,7 @@ pub struct Variant {
     /// Issuing states it applies to (MRZ codes); empty for any issuer.
     pub issuers: &'static [&'static str],
     /// What it changes.
-    pub rule: Rule,
+    pub deviation: Deviation,
     /// Where the rule is documented, and where it was seen.
     pub source: &'static str,
 }
@@ -60,7 +69,7 @@ pub const REGISTRY: &[Variant] = &[
         title: "Document number of more than 9 characters continued in the optional data",
         formats: &[Format::Td1, Format::Td2],
         issuers: &[],
-        rule: Rule::LongDocumentNumber,
+        deviation: Deviation::LongDocumentNumber,
         source: "Doc 9303 (8th ed.) Part 5 section 4.2.2 note j (TD1) and Part 6 section 4.2.2 note j \
                  (TD2). Seen on Belgian, Senegalese (ECOWAS), Dominican and Guatemalan identity \
                  cards (idpass/smartscanner-mrz-parser #5 and #11, selfxyz/self #1336).",
@@ -70,7 +79,7 @@ pub const REGISTRY: &[Variant] = &[
         title: "Optional-data check digit written as a filler when the optional data is empty",
         formats: &[Format::Td3],
         issuers: &[],
-        rule: Rule::FillerCheckDigit { check: CheckId::OptionalData },
+        deviation: Deviation::FillerCheckDigit { check: CheckId::OptionalData },
         source: "Doc 9303 (8th ed.) Part 4 section 4.2.2, position 43: zero or filler when positions \
                  29-42 are all fillers. Seen on German, Austrian and Indian passports \
                  (Arg0s1080/mrz #3 and #21, asmarques/mrtd #5).",
@@ -80,7 +89,7 @@ pub const REGISTRY: &[Variant] = &[
         title: "French national identity card, 1988-2021 model (2 lines of 36, IDFRA)",
         formats: &[Format::FraId],
         issuers: &["FRA"],
-        rule: Rule::Layout { format: Format::FraId, prefix: "IDFRA" },
+        deviation: Deviation::Layout { format: Format::FraId, prefix: "IDFRA" },
         source: "French national format (arrete of 1987 on the carte nationale d'identite, model \
                  issued 1988-2021): line 1 surname in 6-30, department and office in 31-36; line 2 \
                  card number 1-12 with check 13, given names 14-27, birth 28-33 with check 34, sex \
@@ -91,7 +100,7 @@ pub const REGISTRY: &[Variant] = &[
         title: "Document type written as a digit (second character of the document code)",
         formats: &[Format::Td1],
         issuers: &["USA"],
-        rule: Rule::DocumentTypeDigit,
+        deviation: Deviation::DocumentTypeDigit,
         source: "Doc 9303 (8th ed.) Part 5 section 4.2.2 leaves the second character of the \
                  document code to the issuer (alphabetic in the data element table). United States \
                  cards print a digit there: permanent resident card (Form I-551) `C1`, border \
@@ -139,8 +148,8 @@ fn applies(v: &Variant, format: Format, issuer: &str) -> bool {
 
 /// The national layout whose prefix and shape match, with its registry index.
 pub(crate) fn detect_layout(first_line: &str, lines: usize, width: usize) -> Option<(usize, Format)> {
-    REGISTRY.iter().enumerate().find_map(|(i, v)| match v.rule {
-        Rule::Layout { format, prefix }
+    REGISTRY.iter().enumerate().find_map(|(i, v)| match v.deviation {
+        Deviation::Layout { format, prefix }
             if first_line.starts_with(prefix) && format.lines() == lines && format.width() == width =>
         {
             Some((i, format))
@@ -151,17 +160,17 @@ pub(crate) fn detect_layout(first_line: &str, lines: usize, width: usize) -> Opt
 
 /// The registry index of the long-document-number rule for this format, if any.
 pub(crate) fn long_number(format: Format, issuer: &str) -> Option<usize> {
-    REGISTRY.iter().position(|v| v.rule == Rule::LongDocumentNumber && applies(v, format, issuer))
+    REGISTRY.iter().position(|v| v.deviation == Deviation::LongDocumentNumber && applies(v, format, issuer))
 }
 
 /// The registry index allowing `check` to be written as a filler, if any.
 pub(crate) fn filler_check(format: Format, issuer: &str, check: CheckId) -> Option<usize> {
-    REGISTRY.iter().position(|v| v.rule == (Rule::FillerCheckDigit { check }) && applies(v, format, issuer))
+    REGISTRY.iter().position(|v| v.deviation == (Deviation::FillerCheckDigit { check }) && applies(v, format, issuer))
 }
 
 /// The registry index allowing a digit as the document type, if any.
 pub(crate) fn document_type_digit(format: Format, issuer: &str) -> Option<usize> {
-    REGISTRY.iter().position(|v| v.rule == Rule::DocumentTypeDigit && applies(v, format, issuer))
+    REGISTRY.iter().position(|v| v.deviation == Deviation::DocumentTypeDigit && applies(v, format, issuer))
 }
 
 #[cfg(test)]

@@ -34,7 +34,6 @@ mod doubt;
 mod group;
 mod solve;
 
-pub use crate::mrz::layout::allowed_at;
 pub use confusion::{CONFUSIONS, confusions_of};
 pub use doubt::{Doubt, DoubtReason};
 
