@@ -2,7 +2,7 @@
 //! refuted one at a time, long document numbers, the French ID, each registered
 //! variant, and malformed input.
 
-use mrtd_verify::mrz::{self, CheckId, CheckStatus, Date, Format, Outcome, ParseError, Rule, Sex};
+use mrtd_verify::mrz::{self, CheckId, CheckStatus, Date, FieldId, Format, Outcome, ParseError, Rule, Sex};
 
 /// Doc 9303 specimens (fictitious holder, state `UTO`), with their format and
 /// document number.
@@ -109,7 +109,17 @@ fn td1_long_document_number() {
     assert!(m.document_number().is_long());
     assert!(m.check_digits_hold(), "{text}");
     assert_eq!(m.variants().iter().map(|v| v.id).collect::<Vec<_>>(), ["ICAO_LONG_DOCUMENT_NUMBER"]);
-    assert_eq!(m.optional_data(), Some("<<<<<<<<<<"));
+    // The optional data follows the number's continuation, its check digit
+    // and the filler after them.
+    assert_eq!(m.optional_data(), Some("<<<<<<<<<"));
+    let l1 = format!("{}ABC<<<<<<", &line1[..21]);
+    let composite = format!("{}{}{}{}", &l1[5..30], &line2_body[0..7], &line2_body[8..15], &line2_body[18..29]);
+    let with_data =
+        format!("{l1}\n{line2_body}{}\nERIKSSON<<ANNA<MARIA<<<<<<<<<<", mrz::check_digit(composite.as_bytes()));
+    let m = mrz::parse(&with_data).unwrap();
+    assert!(m.check_digits_hold(), "{with_data}");
+    assert_eq!(m.optional_data(), Some("ABC<<<<<<"));
+    assert_eq!(m.to_data(reference()).fields.optional_data.as_deref(), Some("ABC"));
     // The long number's check digit is refuted when a continued character changes.
     let bad = text.replacen("XY", "XZ", 1);
     assert!(mrz::parse(&bad).unwrap().check(CheckId::DocumentNumber).unwrap().status.is_refuted());
@@ -173,10 +183,23 @@ fn optional_data_filler_check_digit() {
 fn germany_single_letter_code() {
     let text = "I<D<<T220001293<<<<<<<<<<<<<<<\n6408125F2010315D<<<<<<<<<<<<<4\nMUSTERMANN<<ERIKA<<<<<<<<<<<<<";
     let m = mrz::parse(text).unwrap();
-    assert_eq!(m.issuing_state(), "D<<");
+    // The value is the code, `D`; the printed slice keeps its fillers.
+    assert_eq!(m.issuing_state(), "D");
+    assert_eq!(m.nationality(), "D");
+    assert_eq!(m.raw(FieldId::IssuingState), Some("D<<"));
+    assert_eq!(m.raw(FieldId::Nationality), Some("D<<"));
+    assert_eq!(mrz::country_kind(m.issuing_state()), Some(mrz::CountryKind::Icao));
     let v = m.validate(Date::new(2015, 1, 1).unwrap());
     assert_eq!(v.outcome(Rule::IssuingState), Outcome::Pass);
     assert_eq!(v.outcome(Rule::Nationality), Outcome::Pass);
+    let data = m.to_data_with(&v);
+    assert_eq!((data.fields.issuing_state.as_str(), data.fields.nationality.as_str()), ("D", "D"));
+    assert_eq!(data.lines[0], "I<D<<T220001293<<<<<<<<<<<<<<<");
+    // No typed value of the document ends in a filler.
+    let f = &data.fields;
+    let values = [&f.document_code, &f.issuing_state, &f.document_number, &f.nationality, &f.surname, &f.given_names];
+    assert!(values.iter().all(|v| !v.ends_with('<')), "{f:?}");
+    assert_eq!(f.optional_data.as_deref(), Some(""));
 }
 
 #[test]

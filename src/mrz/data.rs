@@ -63,11 +63,12 @@ pub struct MrzData {
 pub struct Fields {
     /// Document code without trailing filler (`P`, `ID`, `V`...).
     pub document_code: String,
-    /// Issuing state or organisation as written (`D<<` for Germany).
+    /// Issuing state or organisation: the code without trailing fillers (`D`
+    /// for Germany, printed `D<<`; the printed form is in `lines`).
     pub issuing_state: String,
     /// Document number, long numbers in full, padding removed.
     pub document_number: String,
-    /// Nationality as written.
+    /// Nationality: the code without trailing fillers (`D` for Germany).
     pub nationality: String,
     /// Date of birth.
     pub birth_date: Option<PartialDate>,
@@ -79,7 +80,8 @@ pub struct Fields {
     pub surname: String,
     /// Given names (secondary identifier), separated by spaces.
     pub given_names: String,
-    /// Optional data with trailing fillers removed.
+    /// Optional data with trailing fillers removed (after a long document
+    /// number: what follows the number's continuation, check digit and filler).
     pub optional_data: Option<String>,
     /// Second optional data field (TD1), trailing fillers removed.
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]

@@ -439,15 +439,37 @@ impl<'a> Mrz<'a> {
         self.raw(FieldId::DocumentCode).unwrap_or("").trim_end_matches('<')
     }
 
-    /// The issuing state or organisation as written (`D<<` for Germany).
+    /// The issuing state or organisation: its code without trailing fillers
+    /// (`D` for Germany, printed `D<<`). The printed slice is
+    /// [`Mrz::raw`]`(FieldId::IssuingState)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mrtd_verify::mrz::{self, FieldId};
+    /// let m = mrz::parse(
+    ///     "I<D<<T220001293<<<<<<<<<<<<<<<\n\
+    ///      6408125F2010315D<<<<<<<<<<<<<4\n\
+    ///      MUSTERMANN<<ERIKA<<<<<<<<<<<<<",
+    /// )?;
+    /// assert_eq!(m.issuing_state(), "D");
+    /// assert_eq!(m.nationality(), "D");
+    /// assert_eq!(m.raw(FieldId::IssuingState), Some("D<<"));
+    /// assert!(mrz::is_known_country(m.issuing_state()));
+    /// # Ok::<(), mrz::ParseError>(())
+    /// ```
     pub fn issuing_state(&self) -> &'a str {
-        self.raw(FieldId::IssuingState).unwrap_or("")
+        self.raw(FieldId::IssuingState).unwrap_or("").trim_end_matches('<')
     }
 
-    /// The nationality as written; the French ID implies `FRA`, and this
-    /// returns its issuing state.
+    /// The nationality: its code without trailing fillers (`D` for Germany,
+    /// printed `D<<`); the French ID implies `FRA`, and this returns its
+    /// issuing state. The printed slice is [`Mrz::raw`]`(FieldId::Nationality)`.
     pub fn nationality(&self) -> &'a str {
-        self.raw(FieldId::Nationality).unwrap_or_else(|| self.issuing_state())
+        match self.raw(FieldId::Nationality) {
+            Some(raw) => raw.trim_end_matches('<'),
+            None => self.issuing_state(),
+        }
     }
 
     /// The document number, with the continuation of a long number.
@@ -490,13 +512,15 @@ impl<'a> Mrz<'a> {
         }
     }
 
-    /// The optional data field (without the continuation of a long document
-    /// number), fillers included.
+    /// The optional data field, fillers included; after a long document number,
+    /// what follows its continuation, its check digit and the filler that ends
+    /// them.
     pub fn optional_data(&self) -> Option<&'a str> {
         let raw = self.raw(FieldId::OptionalData)?;
         Some(match (self.number.tail, self.format) {
-            // The number and its check digit occupy the start of the field.
-            (Some(t), Format::Td1 | Format::Td2) => raw.get(usize::from(t.len) + 1..).unwrap_or(""),
+            // The number's continuation, its check digit and a filler occupy
+            // the start of the field (Doc 9303 Part 5 and 6, 4.2.2 note j).
+            (Some(t), Format::Td1 | Format::Td2) => raw.get(usize::from(t.len) + 2..).unwrap_or(""),
             _ => raw,
         })
     }
