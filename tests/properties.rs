@@ -171,6 +171,46 @@ proptest! {
                 "{}\n{}\n{:?}", text, damaged, r);
         }
     }
+
+    /// Damage of every kind a scan or a forger leaves (OCR confusions, an
+    /// altered check digit, both): a repair reported as confirmed by a check
+    /// digit or the composite is one every check digit covering it verifies.
+    #[test]
+    fn confirmed_repairs_leave_no_covering_digit_refuted(
+        f in fields_strategy(),
+        picks in prop::collection::vec((0usize..200, 0usize..8), 0..3),
+        alter_digit in prop::option::of((0usize..5, 1u8..10)),
+    ) {
+        let text = mrz::generate(&f).unwrap();
+        let mut damaged: Vec<u8> = text.bytes().collect();
+        let n = damaged.len();
+        if let Some((which, by)) = alter_digit {
+            let m = mrz::parse(&text).unwrap();
+            let digits: Vec<_> = m.check_digits().collect();
+            let d = digits[which % digits.len()];
+            let i = usize::from(d.span.line) * (f.format.width() + 1) + usize::from(d.span.start);
+            if damaged[i].is_ascii_digit() {
+                damaged[i] = b'0' + (damaged[i] - b'0' + by) % 10;
+            }
+        }
+        for (pos, k) in picks {
+            if let Some(i) = (0..n).map(|j| (pos + j) % n).find(|&i| mrz::confusions_of(damaged[i]).next().is_some()) {
+                let alts: Vec<u8> = mrz::confusions_of(damaged[i]).collect();
+                damaged[i] = alts[k % alts.len()];
+            }
+        }
+        let damaged = String::from_utf8(damaged).unwrap();
+        let r = mrz::repair(&damaged).unwrap();
+        let out_text = r.text();
+        let out = mrz::parse(&out_text).unwrap();
+        for rep in &r.repairs {
+            if matches!(rep.basis, mrz::RepairBasis::CheckDigit | mrz::RepairBasis::Composite) {
+                let covering: Vec<_> = out.checks_covering(rep.line - 1, rep.column - 1).collect();
+                prop_assert!(!covering.is_empty(), "{:?}\n{}", rep, damaged);
+                prop_assert!(covering.iter().all(|c| !c.status.is_refuted()), "{:?} {:?}\n{}", rep, covering, damaged);
+            }
+        }
+    }
 }
 
 #[test]

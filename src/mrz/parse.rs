@@ -560,8 +560,29 @@ impl<'a> Mrz<'a> {
     /// assert!(!m.confirmed_at(0, 5)); // surname
     /// ```
     pub fn confirmed_at(&self, line: usize, col: usize) -> bool {
+        self.checks_covering(line, col).any(|c| c.status == CheckStatus::Verified)
+    }
+
+    /// Every check digit that stands at `line`, `col` (0-based) or covers the
+    /// character there, whatever its status.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mrtd_verify::mrz::{self, CheckId};
+    /// let m = mrz::parse(
+    ///     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n\
+    ///      L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+    /// )?;
+    /// // The document number is covered by its own digit and the composite.
+    /// let ids: Vec<CheckId> = m.checks_covering(1, 0).map(|c| c.id).collect();
+    /// assert_eq!(ids, [CheckId::DocumentNumber, CheckId::Composite]);
+    /// assert_eq!(m.checks_covering(0, 5).count(), 0); // the name
+    /// # Ok::<(), mrz::ParseError>(())
+    /// ```
+    pub fn checks_covering(&self, line: usize, col: usize) -> impl Iterator<Item = CheckDigit> + '_ {
         let layout = self.format.layout();
-        self.check_digits().filter(|c| c.status == CheckStatus::Verified).any(|c| {
+        self.check_digits().filter(move |c| {
             c.span.contains(line, col)
                 || if c.id == CheckId::DocumentNumber {
                     self.number.head.contains(line, col) || self.number.tail.is_some_and(|t| t.contains(line, col))

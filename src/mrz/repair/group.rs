@@ -2,7 +2,6 @@
 //! group; each group's cheapest substitutions that satisfy it are found, then
 //! the combinations that satisfy every digit, the composite included.
 
-use super::RepairBasis;
 use super::cost::{Cost, MAX_MOVE, Pos, TIE, WILD};
 use super::doubt::{DoubtReason, Pending};
 use crate::mrz::checksum::{blind_class, char_value, weight};
@@ -174,12 +173,7 @@ impl Groups {
 /// combinations that satisfy every digit. Positions every tied combination
 /// sets the same way are changed (their basis follows from the digits that
 /// hold at the end); the others stay as read, in doubt.
-pub(super) fn settle(
-    grid: &mut Grid,
-    groups: &Groups,
-    basis: &mut Vec<(usize, RepairBasis)>,
-    doubts: &mut Vec<Pending>,
-) {
+pub(super) fn settle(grid: &mut Grid, groups: &Groups, doubts: &mut Vec<Pending>) {
     let solutions: Vec<Vec<Solution>> = groups.fields.iter().map(|g| solve_group(grid, g)).collect();
     for (g, s) in groups.fields.iter().zip(&solutions) {
         if s.is_empty() {
@@ -190,16 +184,20 @@ pub(super) fn settle(
     let joint = joint_search(grid, &solutions, groups.composite.as_ref(), &composite_moves);
     match joint.as_slice() {
         [] => {
-            // Nothing satisfies every digit: apply each group's unique cheapest
-            // fix (its own digit confirms it); the composite stays refuted.
+            // Nothing satisfies every digit. Each group's unique cheapest fix
+            // satisfies its own digit; it is applied only if no other digit
+            // covering it stays refuted: a fix the composite refutes is no
+            // confirmation (an altered check digit is not an OCR error), so the
+            // characters stay as read and the fix is a doubt.
+            let mut applied: Vec<(usize, u8, u8)> = Vec::new();
             for sols in &solutions {
                 if let [best, rest @ ..] = sols.as_slice() {
                     if rest.first().is_none_or(|s| s.cost - best.cost >= TIE) {
                         for &(i, ch) in best.changes.as_slice() {
                             let i = usize::from(i);
                             if let Some(slot) = grid.chosen.get_mut(i) {
+                                applied.push((i, *slot, ch));
                                 *slot = ch;
-                                basis.push((i, RepairBasis::CheckDigit));
                             }
                         }
                     } else {
@@ -207,6 +205,16 @@ pub(super) fn settle(
                             doubts.push(Pending::new(usize::from(i), vec![ch], DoubtReason::SeveralSolutions));
                         }
                     }
+                }
+            }
+            if let Some(cg) = &groups.composite
+                && !cg.holds(|i| grid.at(i))
+            {
+                for &(i, read, ch) in applied.iter().filter(|a| groups.in_composite(a.0)) {
+                    if let Some(slot) = grid.chosen.get_mut(i) {
+                        *slot = read;
+                    }
+                    doubts.push(Pending::new(i, vec![ch], DoubtReason::Unrepairable));
                 }
             }
             if let Some(cg) = &groups.composite

@@ -111,13 +111,15 @@ pub struct Repair {
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize), serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum RepairBasis {
-    /// A check digit verifies the repaired field and no equally cheap alternative
-    /// exists.
+    /// A check digit verifies the repaired field, no equally cheap alternative
+    /// exists, and every other check digit covering it (the composite) holds.
     CheckDigit,
-    /// The composite check digit confirms it across fields.
+    /// The composite check digit confirms it across fields (no other digit
+    /// covers it).
     Composite,
-    /// The field's alphabet forces it (a digit in a name, a letter in a date) and
-    /// no check digit covers the position: likely but unconfirmed.
+    /// The field's alphabet forces it (a digit in a name, a letter in a date)
+    /// and no check digit confirms it: none covers the position, or one that
+    /// does stays refuted. Likely but unconfirmed.
     Alphabet,
     /// A country code that only one reading makes known.
     CountryTable,
@@ -428,6 +430,26 @@ mod tests {
         // A United States card keeps its digit; elsewhere the letter wins.
         assert_eq!(read(TD1), TD1);
         assert!(read(&TD1.replacen("USA", "UTO", 1)).starts_with("CIUTO"));
+    }
+
+    #[test]
+    fn a_refuted_check_digit_is_not_repaired_away() {
+        // The ICAO specimen with its document-number check digit altered (6 -> 5).
+        // Reading the number's 8 as B would satisfy that digit, but the
+        // composite still refutes it: no confirmation, the print stays.
+        let altered = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C35UTO7408122F1204159ZE184226B<<<<<10";
+        let r = repair(altered).unwrap();
+        assert_eq!(r.text(), altered, "{r:?}");
+        assert!(r.repairs.is_empty(), "{:?}", r.repairs);
+        let text = r.text();
+        let m = parse(&text).unwrap();
+        assert_eq!(m.document_number().to_string(), "L898902C3");
+        assert!(m.check(CheckId::DocumentNumber).unwrap().status.is_refuted());
+        assert!(m.check(CheckId::Composite).unwrap().status.is_refuted());
+        // The alternative the number's digit alone would take is a doubt.
+        let d = r.doubts.iter().find(|d| d.line == 2 && d.alternatives.contains(&'B')).unwrap();
+        assert_eq!((d.read, d.reason), ('8', DoubtReason::Unrepairable));
+        assert!(r.doubts.iter().any(|d| d.field == "composite_check_digit"), "{:?}", r.doubts);
     }
 
     #[test]

@@ -176,7 +176,7 @@ fn solve_as(mut pos: Vec<Pos>, format: Format, width: usize, count: usize) -> (R
 
     let mut basis: Vec<(usize, RepairBasis)> = Vec::new();
     let mut doubts: Vec<Pending> = Vec::new();
-    group::settle(&mut grid, &groups, &mut basis, &mut doubts);
+    group::settle(&mut grid, &groups, &mut doubts);
     country::repair_codes(&mut grid, layout, &forced, &mut basis, &mut doubts);
     doubt::remaining(&grid, &groups, layout, &unread, &mut doubts);
     let cost: u32 = grid.chosen.iter().enumerate().map(|(i, &c)| u32::from(grid.cost(i, c))).sum();
@@ -224,7 +224,9 @@ fn label_at(format: Format, line: usize, col: usize, number: &NumberLayout) -> S
 }
 
 /// The outcome: the lines chosen, every changed position with what confirms
-/// it, every doubt.
+/// it, every doubt. A change is confirmed (`CheckDigit`, `Composite`) only if
+/// every check digit covering it holds; one a digit still refutes was forced
+/// by the field's alphabet (`Alphabet`), not confirmed.
 fn report(
     grid: &Grid,
     groups: &Groups,
@@ -244,9 +246,12 @@ fn report(
             continue;
         }
         let m = groups.member_of(i);
+        let composite_ok = !groups.in_composite(i) || composite_holds;
         let b = match basis.iter().find(|(j, _)| *j == i) {
             Some(&(_, b)) => b,
-            None if m.is_some_and(|m| holds_by_group.get(m).copied().unwrap_or(false)) => RepairBasis::CheckDigit,
+            None if m.is_some_and(|m| holds_by_group.get(m).copied().unwrap_or(false)) && composite_ok => {
+                RepairBasis::CheckDigit
+            }
             None if m.is_none() && groups.in_composite(i) && composite_holds => RepairBasis::Composite,
             None => RepairBasis::Alphabet,
         };
