@@ -125,6 +125,85 @@ fn td1_long_document_number() {
     assert!(mrz::parse(&bad).unwrap().check(CheckId::DocumentNumber).unwrap().status.is_refuted());
 }
 
+/// A TD1 card around a given line 1: synthetic holder (born 1990-03-12,
+/// expires 2031-06-30, Belgian), line 2's check digits and the composite
+/// computed with the crate.
+fn td1_around(line1: &str) -> String {
+    let birth = "900312";
+    let expiry = "310630";
+    let body = format!(
+        "{birth}{}F{expiry}{}BEL<<<<<<<<<<<",
+        mrz::check_digit(birth.as_bytes()),
+        mrz::check_digit(expiry.as_bytes())
+    );
+    let composite = mrz::check_digit_parts(&[
+        &line1.as_bytes()[5..30],
+        &body.as_bytes()[0..7],
+        &body.as_bytes()[8..15],
+        &body.as_bytes()[18..29],
+    ]);
+    format!("{line1}\n{body}{composite}\nSPECIMEN<<JOHANNA<MARIE<<<<<<<")
+}
+
+#[test]
+fn belgian_long_document_number_both_forms() {
+    let ids = |m: &mrz::Mrz<'_>| m.variants().iter().map(|v| v.id).collect::<Vec<_>>();
+    // BEL-BO-03003: the digit 3 counts the filler at position 15
+    // (000590240<601 gives 3; the number alone, 000590240601, gives 1).
+    let over_filler = td1_around("IDBEL000590240<6013<<<<<<<<<<<");
+    let m = mrz::parse(&over_filler).unwrap();
+    assert_eq!(m.document_number().to_string(), "000590240601");
+    assert_eq!(m.check(CheckId::DocumentNumber).unwrap().status, CheckStatus::Verified);
+    assert!(m.check_digits_hold(), "{over_filler}");
+    assert_eq!(ids(&m), ["ICAO_LONG_DOCUMENT_NUMBER", "BEL_LONG_NUMBER_CHECK_OVER_FILLER"]);
+    let v = m.validate(Date::new(2026, 1, 1).unwrap());
+    assert!(v.is_valid(), "{v:?}");
+    // BEL-BO-11005: the standard digit (600001795015 gives 2), no deviation
+    // beyond the long number itself.
+    let standard = td1_around("IDBEL600001795<0152<<<<<<<<<<<");
+    let m = mrz::parse(&standard).unwrap();
+    assert_eq!(m.document_number().to_string(), "600001795015");
+    assert!(m.check_digits_hold(), "{standard}");
+    assert_eq!(ids(&m), ["ICAO_LONG_DOCUMENT_NUMBER"]);
+
+    // Only Belgian TD1 cards: the same line from another issuer is refuted,
+    // with the standard digit expected.
+    let elsewhere = over_filler.replacen("IDBEL", "IDUTO", 1).replacen("BEL<", "UTO<", 1);
+    let m = mrz::parse(&elsewhere).unwrap();
+    assert_eq!(m.check(CheckId::DocumentNumber).unwrap().status, CheckStatus::Refuted { found: b'3', expected: b'1' });
+    assert_eq!(ids(&m), ["ICAO_LONG_DOCUMENT_NUMBER"]);
+    // A digit neither computation gives is refuted, and names the standard one.
+    let neither = over_filler.replacen("<6013<", "<6015<", 1);
+    let m = mrz::parse(&neither).unwrap();
+    assert_eq!(m.check(CheckId::DocumentNumber).unwrap().status, CheckStatus::Refuted { found: b'5', expected: b'1' });
+    // A changed digit of the number is caught either way.
+    let changed = over_filler.replacen("000590240<601", "000590241<601", 1);
+    assert!(mrz::parse(&changed).unwrap().check(CheckId::DocumentNumber).unwrap().status.is_refuted());
+
+    // Repair reads both forms as they are: nothing to change, nothing in doubt.
+    for text in [&over_filler, &standard] {
+        let r = mrz::repair(text).unwrap();
+        assert_eq!(&r.text(), text);
+        assert!(r.repairs.is_empty() && r.doubts.is_empty(), "{r:?}");
+    }
+    // An OCR confusion in the number (1 read as I: neither computation gives
+    // 3 then) is not guessed at: counted over the filler, the number's digit
+    // runs in step with the composite's weights over line 1, so the two digits
+    // cannot tell which character of the number was misread. The true one is
+    // among the doubts.
+    let misread = over_filler.replacen("000590240<601", "000590240<60I", 1);
+    assert!(mrz::parse(&misread).unwrap().check(CheckId::DocumentNumber).unwrap().status.is_refuted());
+    let r = mrz::repair(&misread).unwrap();
+    assert_eq!(r.text(), misread, "{r:?}");
+    let d = r.doubts.iter().find(|d| (d.line, d.column) == (1, 18)).unwrap();
+    assert_eq!(d.alternatives, ['1']);
+    // The standard form has no such tie: the composite settles it.
+    let misread = standard.replacen("600001795<015", "600001795<0I5", 1);
+    let r = mrz::repair(&misread).unwrap();
+    assert_eq!(r.text(), standard, "{r:?}");
+    assert_eq!(r.repairs.iter().map(|x| x.basis).collect::<Vec<_>>(), [mrz::RepairBasis::CheckDigit]);
+}
+
 #[test]
 fn french_identity_card() {
     let fields = mrz::DocumentFields {
@@ -228,7 +307,8 @@ fn every_registry_entry_is_exercised() {
             "ICAO_LONG_DOCUMENT_NUMBER",
             "ICAO_OPTIONAL_DATA_FILLER_CHECK_DIGIT",
             "FRA_CNI_1988",
-            "USA_DOCUMENT_TYPE_DIGIT"
+            "USA_DOCUMENT_TYPE_DIGIT",
+            "BEL_LONG_NUMBER_CHECK_OVER_FILLER"
         ]
     );
 }

@@ -1,8 +1,9 @@
 //! The registry of known deviations from the plain Doc 9303 layouts.
 //!
 //! Each entry is data: what it changes, where it applies, and its source. The
-//! parser consults the registry at four points (format detection, the document
-//! number, check digits written as fillers, a digit as document type) instead
+//! parser consults the registry at five points (format detection, the document
+//! number, its check digit, check digits written as fillers, a digit as
+//! document type) instead
 //! of carrying per-country conditions, and every parsed document lists the
 //! entries it used, so a report says when a reading relied on a deviation.
 
@@ -43,6 +44,11 @@ pub enum Deviation {
     /// The second character of the document code (the issuer's document type)
     /// may be a digit, where Doc 9303 asks for a letter or a filler.
     DocumentTypeDigit,
+    /// The check digit of a long document number ([`Deviation::LongDocumentNumber`])
+    /// counts the filler that ends the principal part (position 15 on TD1) as a
+    /// character of value 0, so the weights run on through it; Doc 9303 leaves
+    /// that filler out. Accepted only where the standard digit is refuted.
+    LongNumberCheckOverFiller,
 }
 
 /// One registry entry.
@@ -106,6 +112,23 @@ pub const REGISTRY: &[Variant] = &[
                  cards print a digit there: permanent resident card (Form I-551) `C1`, border \
                  crossing card `A3`, seen on the public specimens of both.",
     },
+    Variant {
+        id: "BEL_LONG_NUMBER_CHECK_OVER_FILLER",
+        title: "Long document number check digit computed with the filler at position 15 counted",
+        formats: &[Format::Td1],
+        issuers: &["BEL"],
+        deviation: Deviation::LongNumberCheckOverFiller,
+        source: "Doc 9303 (8th ed.) Part 5 section 4.2.4 (check digits in the MRZ): the long document \
+                 number check digit is computed over positions 6-14 and 16 on; \"position 15 contains '<' \
+                 and is excluded from the check digit calculation\" (Part 5 section 4.2.2 note j: the \
+                 number continues at position 16, followed by its check digit and a filler). The Belgian \
+                 identity card specimen BEL-BO-03003 (PRADO, Council of the EU) prints \
+                 IDBEL000590240<6013: its digit 3 holds only with the filler counted (000590240<601 \
+                 gives 3, 000590240601 gives 1), while specimen BEL-BO-11005 (IDBEL600001795<0152) \
+                 holds only the standard way, so both are accepted for Belgium. Both specimens are in \
+                 the test suites of cheminfo/mrz (src/parsers/__tests__/check.test.ts) and \
+                 MustelaItatsi/MrzParser (tests/Unit/DocumentTest.php).",
+    },
 ];
 
 /// A set of registry entries, by index.
@@ -168,6 +191,12 @@ pub(crate) fn filler_check(format: Format, issuer: &str, check: CheckId) -> Opti
     REGISTRY.iter().position(|v| v.deviation == (Deviation::FillerCheckDigit { check }) && applies(v, format, issuer))
 }
 
+/// The registry index allowing a long number's check digit computed over the
+/// filler at the end of its principal part, if any.
+pub(crate) fn long_number_over_filler(format: Format, issuer: &str) -> Option<usize> {
+    REGISTRY.iter().position(|v| v.deviation == Deviation::LongNumberCheckOverFiller && applies(v, format, issuer))
+}
+
 /// The registry index allowing a digit as the document type, if any.
 pub(crate) fn document_type_digit(format: Format, issuer: &str) -> Option<usize> {
     REGISTRY.iter().position(|v| v.deviation == Deviation::DocumentTypeDigit && applies(v, format, issuer))
@@ -199,5 +228,8 @@ mod tests {
         assert!(document_type_digit(Format::Td1, "USA").is_some());
         assert!(document_type_digit(Format::Td1, "FRA").is_none());
         assert!(document_type_digit(Format::Td3, "USA").is_none());
+        assert!(long_number_over_filler(Format::Td1, "BEL").is_some());
+        assert!(long_number_over_filler(Format::Td1, "UTO").is_none());
+        assert!(long_number_over_filler(Format::Td2, "BEL").is_none());
     }
 }

@@ -59,6 +59,9 @@ pub(super) struct Group {
     pub(super) covered: Vec<usize>,
     pub(super) digit: usize,
     filler_ok: bool,
+    /// Another way the digit may be computed, where the registry allows one
+    /// (a long number's digit over the filler after its principal part).
+    also: Option<Vec<usize>>,
 }
 
 impl Group {
@@ -69,15 +72,22 @@ impl Group {
 
     /// Whether the group holds for the characters `chars(i)`.
     pub(super) fn holds(&self, chars: impl Fn(usize) -> u8) -> bool {
-        let mut sum = 0u32;
-        let mut fillers = true;
-        for (k, &i) in self.covered.iter().enumerate() {
-            let c = chars(i);
-            fillers &= c == b'<';
-            sum += u32::from(char_value(c).unwrap_or(0)) * weight(k);
-        }
+        let sum_of = |covered: &[usize]| -> (u32, bool) {
+            let mut sum = 0u32;
+            let mut fillers = true;
+            for (k, &i) in covered.iter().enumerate() {
+                let c = chars(i);
+                fillers &= c == b'<';
+                sum += u32::from(char_value(c).unwrap_or(0)) * weight(k);
+            }
+            (sum, fillers)
+        };
+        let (sum, fillers) = sum_of(&self.covered);
         let d = chars(self.digit);
-        (d.is_ascii_digit() && u32::from(d - b'0') == sum % 10) || (self.filler_ok && fillers && d == b'<')
+        let digit_is = |sum: u32| d.is_ascii_digit() && u32::from(d - b'0') == sum % 10;
+        digit_is(sum)
+            || (self.filler_ok && fillers && d == b'<')
+            || self.also.as_deref().is_some_and(|a| digit_is(sum_of(a).0))
     }
 }
 
@@ -99,9 +109,20 @@ impl Groups {
         let mut fields: Vec<Group> = Vec::new();
         let mut composite: Option<Group> = None;
         for def in layout.checks {
+            let mut also = None;
             let (covered, digit): (Vec<usize>, usize) = if def.id == CheckId::DocumentNumber {
                 let mut v: Vec<usize> = grid.span_positions(number.head).collect();
                 if let Some(t) = number.tail {
+                    if variants::long_number_over_filler(format, &issuer).is_some() {
+                        // `def.digit` is the filler ending the principal part.
+                        let over: Vec<usize> = v
+                            .iter()
+                            .copied()
+                            .chain(grid.span_positions(def.digit))
+                            .chain(grid.span_positions(t))
+                            .collect();
+                        also = Some(over);
+                    }
                     v.extend(grid.span_positions(t));
                 }
                 (v, grid.idx(number.digit, 0))
@@ -109,7 +130,7 @@ impl Groups {
                 (def.covers.iter().flat_map(|&s| grid.span_positions(s)).collect(), grid.idx(def.digit, 0))
             };
             let filler_ok = variants::filler_check(format, &issuer, def.id).is_some();
-            let g = Group { covered, digit, filler_ok };
+            let g = Group { covered, digit, filler_ok, also };
             if def.id == CheckId::Composite {
                 composite = Some(g);
             } else {
