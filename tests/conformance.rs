@@ -282,6 +282,34 @@ fn germany_single_letter_code() {
 }
 
 #[test]
+fn name_without_primary_identifier_is_a_warning() {
+    // Doc 9303 discourages it (a one-part name goes in the primary
+    // identifier), but documents carry `<<GIVEN<NAMES`.
+    let text = "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\n<<ANNA<MARIA<<<<<<<<<<<<<<<<<<";
+    let m = mrz::parse(text).unwrap();
+    assert_eq!(m.name().surname(), "");
+    assert_eq!(m.name().given_names(), "ANNA MARIA");
+    let v = m.validate(reference());
+    assert!(matches!(v.outcome(Rule::Name), Outcome::Warn(mrz::Violation::NoPrimaryIdentifier)));
+    assert!(v.is_valid(), "a warning, not an invalid MRZ");
+    let data = m.to_data_with(&v);
+    assert!(data.valid);
+    assert_eq!((data.fields.surname.as_str(), data.fields.given_names.as_str()), ("", "ANNA MARIA"));
+    // The report refers it to an officer; it does not fail it.
+    let verifier = mrtd_verify::Verifier::new(mrtd_verify::Config::default().reference_date(reference()));
+    let report = verifier.verify_text("t", text);
+    assert_eq!(report.verdict, mrtd_verify::Verdict::Refer);
+    let name = report.findings.iter().find(|f| f.check == "mrz.name").unwrap();
+    assert_eq!(name.status, mrtd_verify::Status::Warn);
+    assert!(name.message.contains("no primary identifier"), "{}", name.message);
+    // Nothing at all in the name is still invalid.
+    let empty = text.replacen("<<ANNA<MARIA", "<<<<<<<<<<<<", 1);
+    let v = mrz::parse(&empty).unwrap().validate(reference());
+    assert!(matches!(v.outcome(Rule::Name), Outcome::Fail(mrz::Violation::Empty)));
+    assert!(!v.is_valid());
+}
+
+#[test]
 fn united_states_document_type_digit() {
     // A permanent-resident-style card: document code `C1`, issuer USA.
     let text = "C1USAD231458907<<<<<<<<<<<<<<<\n7408122F1204159USA<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<";

@@ -161,6 +161,10 @@ fn rule_finding(mrz: &Mrz<'_>, v: &Validation, rule: Rule, outcome: Outcome) -> 
                     )
                 }
                 Violation::Empty => format!("{label} is empty"),
+                Violation::NoPrimaryIdentifier => {
+                    ev = ev.measured(raw.to_owned());
+                    format!("{label} has no primary identifier, only secondary identifiers (Doc 9303 discourages it)")
+                }
                 Violation::Date(e) => {
                     ev = ev.measured(raw.to_owned()).expected("YYMMDD");
                     format!("{label} {raw:?} {}", describe_date_error(e))

@@ -28,8 +28,9 @@ pub enum Rule {
     ExpiryDate,
     /// Sex is `M`, `F`, `X` or `<`.
     Sex,
-    /// The name has letters and fillers only, a primary identifier, and nothing
-    /// after its padding.
+    /// The name has letters and fillers only and nothing after its padding;
+    /// a name with secondary identifiers but no primary identifier (`<<ANNA`)
+    /// is a warning ([`Violation::NoPrimaryIdentifier`]), an empty one fails.
     Name,
     /// Birth precedes expiry (and issue, where the MRZ gives it).
     DateOrder,
@@ -126,6 +127,10 @@ pub enum Violation {
     },
     /// The field is empty (fillers only).
     Empty,
+    /// The name starts with its separator: no primary identifier, only
+    /// secondary identifiers (`<<ANNA<MARIA`). Doc 9303 Part 3 puts a name of
+    /// one part in the primary identifier, but documents carry this form.
+    NoPrimaryIdentifier,
     /// The date does not exist or is malformed.
     Date(DateError),
     /// Born after the document expires.
@@ -376,10 +381,16 @@ impl Mrz<'_> {
                 .or_else(|| bad_char(self, f, |b| b.is_ascii_uppercase() || b == b'<'))
                 .or_else(|| after_padding(self, f, 3));
         }
-        if name.is_none() && self.name().primary_raw().is_empty() {
-            name = Some(Violation::Empty);
-        }
-        set(Rule::Name, outcome_of(name));
+        let parts = self.name();
+        let name_outcome = match name {
+            Some(v) => Outcome::Fail(v),
+            None if parts.primary_raw().is_empty() && parts.secondary_raw().is_empty() => {
+                Outcome::Fail(Violation::Empty)
+            }
+            None if parts.primary_raw().is_empty() => Outcome::Warn(Violation::NoPrimaryIdentifier),
+            None => Outcome::Pass,
+        };
+        set(Rule::Name, name_outcome);
 
         // Order of dates.
         let order = match (birth, expiry, issue) {
@@ -457,6 +468,24 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_name_without_primary_identifier_is_a_warning() {
+        let text = TD3.replacen("ERIKSSON<<ANNA<MARIA<<<<<<<<", "<<ANNA<MARIA<<<<<<<<<<<<<<<<", 1);
+        let m = parse(&text).unwrap();
+        assert_eq!((m.name().surname(), m.name().given_names().as_str()), (String::new(), "ANNA MARIA"));
+        let v = m.validate(reference());
+        assert_eq!(v.outcome(Rule::Name), Outcome::Warn(Violation::NoPrimaryIdentifier));
+        assert!(v.is_valid());
+        // A name of fillers only is still empty, and invalid.
+        let empty = TD3.replacen("ERIKSSON<<ANNA<MARIA", "<<<<<<<<<<<<<<<<<<<<", 1);
+        let v = parse(&empty).unwrap().validate(reference());
+        assert_eq!(v.outcome(Rule::Name), Outcome::Fail(Violation::Empty));
+        assert!(!v.is_valid());
+        // Characters after the padding still break the rule.
+        let late = text.replacen("<<<<<<<<<<<<<<<<<<<\n", "<<<<<<<<<<<<<<<<<<X\n", 1);
+        assert!(matches!(parse(&late).unwrap().validate(reference()).outcome(Rule::Name), Outcome::Fail(_)));
     }
 
     #[test]
