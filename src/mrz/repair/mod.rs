@@ -37,7 +37,7 @@ mod solve;
 pub use confusion::{CONFUSIONS, confusions_of};
 pub use doubt::{Doubt, DoubtReason};
 
-use super::parse::ParseError;
+use super::parse::{Mrz, ParseError, parse_lines};
 use cost::Pos;
 
 #[cfg(feature = "serde")]
@@ -152,6 +152,28 @@ impl Repaired {
     /// The lines joined with `\n`.
     pub fn text(&self) -> String {
         self.lines.join("\n")
+    }
+
+    /// Parses the repaired lines, borrowing them.
+    ///
+    /// # Errors
+    ///
+    /// [`ParseError`] if they form no MRZ (repair keeps the shape it was
+    /// given, so this happens only for shapes no format has).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = mrtd_verify::mrz::repair(
+    ///     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n\
+    ///      L898902C36UTO74O8122F1204159ZE184226B<<<<<10",
+    /// )?;
+    /// assert!(r.parse()?.check_digits_hold());
+    /// # Ok::<(), mrtd_verify::mrz::ParseError>(())
+    /// ```
+    pub fn parse(&self) -> Result<Mrz<'_>, ParseError> {
+        let lines: Vec<&str> = self.lines.iter().map(String::as_str).collect();
+        parse_lines(&lines)
     }
 }
 
