@@ -15,6 +15,7 @@ mod checksum;
 mod country;
 mod data;
 mod date;
+mod fields;
 mod generate;
 mod layout;
 mod parse;
@@ -29,9 +30,10 @@ pub use checksum::{blind_class, char_value, check_digit, check_digit_parts, is_m
 pub use country::{CountryKind, country_kind, is_known_country, known_countries};
 pub use data::MrzData;
 pub use date::{Date, DateError, DateRole, MrzDate, PartialDate};
+pub use fields::{DocumentNumber, Name, Sex};
 pub use generate::{DocumentFields, GenerateError, generate};
 pub use layout::{CheckId, FieldId, Format, Span, allowed_at};
-pub use parse::{CheckDigit, CheckStatus, DocumentNumber, Mrz, Name, ParseError, Sex, parse, parse_lines};
+pub use parse::{CheckDigit, CheckStatus, Mrz, ParseError, parse, parse_lines};
 pub use repair::{
     CONFUSIONS, Candidate, Doubt, DoubtReason, Repair, RepairBasis, Repaired, confusions_of, repair, repair_readings,
 };

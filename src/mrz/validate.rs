@@ -6,8 +6,9 @@
 
 use super::country::is_known_country;
 use super::date::{Date, DateError, DateRole, PartialDate};
+use super::fields::Sex;
 use super::layout::{FieldId, Format};
-use super::parse::{Mrz, Sex};
+use super::parse::Mrz;
 
 /// One data rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
