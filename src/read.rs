@@ -9,8 +9,7 @@ use std::time::Instant;
 
 use image::GrayImage;
 
-use crate::mrz::{self, Format};
-use crate::mrz::{Candidate, Repaired};
+use crate::mrz::{self, Candidate, Format, Repaired};
 use crate::ocr::{Model, OcrError, top_candidates};
 use crate::report::Timings;
 use crate::scan::{self, CELL_HEIGHT, MrzLocation, PITCH, Rectified, ScanError};

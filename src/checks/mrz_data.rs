@@ -5,8 +5,9 @@
 //! `mrz.repair` when characters were changed to read the MRZ, and `mrz.doubt`
 //! for positions whose reading could not be confirmed.
 
-use crate::mrz::{CheckStatus, DateError, FieldId, Mrz, Outcome, Rule, Span, Validation, Violation};
-use crate::mrz::{Doubt, Repair, RepairBasis};
+use crate::mrz::{
+    CheckStatus, DateError, Doubt, FieldId, Mrz, Outcome, Repair, RepairBasis, Rule, Span, Validation, Violation,
+};
 use crate::report::{Evidence, Finding, Status, TextSpan};
 
 fn text_span(s: Span) -> TextSpan {

@@ -6,10 +6,12 @@
 //!   check digits are computed on the spot, nothing is allocated.
 //! - [`Mrz::validate`] judges the data rules (dates, sex, country codes, document
 //!   code, fillers) against a reference date, also without allocating.
-//! - [`repair()`] (plain text) and [`repair_readings`] (OCR candidates) fix OCR confusions where the field's alphabet and the check
-//!   digits confirm them, and reports every change and every doubt.
+//! - [`repair()`] (plain text) and [`repair_readings`] (OCR candidates) fix
+//!   OCR confusions where the field's alphabet and the check digits confirm
+//!   them, and report every change and every doubt.
 //! - [`generate`] builds a valid MRZ from field values, transliterating names.
-//! - [`Mrz::to_data`] gives an owned copy for storage.
+//! - [`Mrz::to_data`] gives an owned copy for storage; [`Mrz::to_data_repaired`]
+//!   one that carries the repairs and doubts of the reading.
 
 mod checksum;
 mod country;
