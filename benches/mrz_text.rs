@@ -94,7 +94,7 @@ fn repair(c: &mut Criterion) {
             b.iter(|| {
                 let mut ok = 0;
                 for d in &docs {
-                    let r = mrz::repair::repair(black_box(d)).unwrap();
+                    let r = mrz::repair(black_box(d)).unwrap();
                     ok += usize::from(r.doubts.is_empty());
                 }
                 ok

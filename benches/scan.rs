@@ -10,7 +10,7 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use mrtd_verify::mrz::Format;
-use mrtd_verify::mrz::repair::{Candidate, repair_readings};
+use mrtd_verify::mrz::{Candidate, repair_readings};
 use mrtd_verify::ocr::{CLASSES, Model, top_candidates};
 use mrtd_verify::scan;
 use mrtd_verify::specimen::{Condition, CorpusOptions, Generator, Truth};

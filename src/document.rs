@@ -4,7 +4,7 @@
 //! by [`Verifier::judge`](crate::Verifier::judge).
 
 use crate::Error;
-use crate::mrz::repair::Repaired;
+use crate::mrz::Repaired;
 use crate::report::{Band, ScanSummary, Timings};
 
 /// What the input was.

@@ -23,10 +23,21 @@ pub fn mrz_text(data: &[u8]) {
 /// Repairs arbitrary text.
 pub fn mrz_repair(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    if let Ok(r) = mrz::repair::repair(&text) {
+    if let Ok(r) = mrz::repair(&text) {
         // Repair never changes the shape.
         let width = r.lines.first().map_or(0, String::len);
         assert!(r.lines.iter().all(|l| l.len() == width), "repair changed a line length");
+        // A repair said to be confirmed has every check digit covering it verified.
+        if let Ok(m) = r.parse() {
+            for x in r
+                .repairs
+                .iter()
+                .filter(|x| matches!(x.basis, mrz::RepairBasis::CheckDigit | mrz::RepairBasis::Composite))
+            {
+                let mut covering = m.checks_covering(x.line.saturating_sub(1), x.column.saturating_sub(1));
+                assert!(covering.all(|c| !c.status.is_refuted()), "confirmed repair under a refuted check digit");
+            }
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! refuted one at a time, long document numbers, the French ID, each registered
 //! variant, and malformed input.
 
-use mrtd_verify::mrz::{self, CheckId, CheckStatus, Date, Format, Outcome, ParseError, Rule, Sex};
+use mrtd_verify::mrz::{self, CheckId, CheckStatus, Date, FieldId, Format, Outcome, ParseError, Rule, Sex};
 
 /// Doc 9303 specimens (fictitious holder, state `UTO`), with their format and
 /// document number.
@@ -109,10 +109,99 @@ fn td1_long_document_number() {
     assert!(m.document_number().is_long());
     assert!(m.check_digits_hold(), "{text}");
     assert_eq!(m.variants().iter().map(|v| v.id).collect::<Vec<_>>(), ["ICAO_LONG_DOCUMENT_NUMBER"]);
-    assert_eq!(m.optional_data(), Some("<<<<<<<<<<"));
+    // The optional data follows the number's continuation, its check digit
+    // and the filler after them.
+    assert_eq!(m.optional_data(), Some("<<<<<<<<<"));
+    let l1 = format!("{}ABC<<<<<<", &line1[..21]);
+    let composite = format!("{}{}{}{}", &l1[5..30], &line2_body[0..7], &line2_body[8..15], &line2_body[18..29]);
+    let with_data =
+        format!("{l1}\n{line2_body}{}\nERIKSSON<<ANNA<MARIA<<<<<<<<<<", mrz::check_digit(composite.as_bytes()));
+    let m = mrz::parse(&with_data).unwrap();
+    assert!(m.check_digits_hold(), "{with_data}");
+    assert_eq!(m.optional_data(), Some("ABC<<<<<<"));
+    assert_eq!(m.to_data(reference()).fields.optional_data.as_deref(), Some("ABC"));
     // The long number's check digit is refuted when a continued character changes.
     let bad = text.replacen("XY", "XZ", 1);
     assert!(mrz::parse(&bad).unwrap().check(CheckId::DocumentNumber).unwrap().status.is_refuted());
+}
+
+/// A TD1 card around a given line 1: synthetic holder (born 1990-03-12,
+/// expires 2031-06-30, Belgian), line 2's check digits and the composite
+/// computed with the crate.
+fn td1_around(line1: &str) -> String {
+    let birth = "900312";
+    let expiry = "310630";
+    let body = format!(
+        "{birth}{}F{expiry}{}BEL<<<<<<<<<<<",
+        mrz::check_digit(birth.as_bytes()),
+        mrz::check_digit(expiry.as_bytes())
+    );
+    let composite = mrz::check_digit_parts(&[
+        &line1.as_bytes()[5..30],
+        &body.as_bytes()[0..7],
+        &body.as_bytes()[8..15],
+        &body.as_bytes()[18..29],
+    ]);
+    format!("{line1}\n{body}{composite}\nSPECIMEN<<JOHANNA<MARIE<<<<<<<")
+}
+
+#[test]
+fn belgian_long_document_number_both_forms() {
+    let ids = |m: &mrz::Mrz<'_>| m.variants().iter().map(|v| v.id).collect::<Vec<_>>();
+    // BEL-BO-03003: the digit 3 counts the filler at position 15
+    // (000590240<601 gives 3; the number alone, 000590240601, gives 1).
+    let over_filler = td1_around("IDBEL000590240<6013<<<<<<<<<<<");
+    let m = mrz::parse(&over_filler).unwrap();
+    assert_eq!(m.document_number().to_string(), "000590240601");
+    assert_eq!(m.check(CheckId::DocumentNumber).unwrap().status, CheckStatus::Verified);
+    assert!(m.check_digits_hold(), "{over_filler}");
+    assert_eq!(ids(&m), ["ICAO_LONG_DOCUMENT_NUMBER", "BEL_LONG_NUMBER_CHECK_OVER_FILLER"]);
+    let v = m.validate(Date::new(2026, 1, 1).unwrap());
+    assert!(v.is_valid(), "{v:?}");
+    // BEL-BO-11005: the standard digit (600001795015 gives 2), no deviation
+    // beyond the long number itself.
+    let standard = td1_around("IDBEL600001795<0152<<<<<<<<<<<");
+    let m = mrz::parse(&standard).unwrap();
+    assert_eq!(m.document_number().to_string(), "600001795015");
+    assert!(m.check_digits_hold(), "{standard}");
+    assert_eq!(ids(&m), ["ICAO_LONG_DOCUMENT_NUMBER"]);
+
+    // Only Belgian TD1 cards: the same line from another issuer is refuted,
+    // with the standard digit expected.
+    let elsewhere = over_filler.replacen("IDBEL", "IDUTO", 1).replacen("BEL<", "UTO<", 1);
+    let m = mrz::parse(&elsewhere).unwrap();
+    assert_eq!(m.check(CheckId::DocumentNumber).unwrap().status, CheckStatus::Refuted { found: b'3', expected: b'1' });
+    assert_eq!(ids(&m), ["ICAO_LONG_DOCUMENT_NUMBER"]);
+    // A digit neither computation gives is refuted, and names the standard one.
+    let neither = over_filler.replacen("<6013<", "<6015<", 1);
+    let m = mrz::parse(&neither).unwrap();
+    assert_eq!(m.check(CheckId::DocumentNumber).unwrap().status, CheckStatus::Refuted { found: b'5', expected: b'1' });
+    // A changed digit of the number is caught either way.
+    let changed = over_filler.replacen("000590240<601", "000590241<601", 1);
+    assert!(mrz::parse(&changed).unwrap().check(CheckId::DocumentNumber).unwrap().status.is_refuted());
+
+    // Repair reads both forms as they are: nothing to change, nothing in doubt.
+    for text in [&over_filler, &standard] {
+        let r = mrz::repair(text).unwrap();
+        assert_eq!(&r.text(), text);
+        assert!(r.repairs.is_empty() && r.doubts.is_empty(), "{r:?}");
+    }
+    // An OCR confusion in the number (1 read as I: neither computation gives
+    // 3 then) is not guessed at: counted over the filler, the number's digit
+    // runs in step with the composite's weights over line 1, so the two digits
+    // cannot tell which character of the number was misread. The true one is
+    // among the doubts.
+    let misread = over_filler.replacen("000590240<601", "000590240<60I", 1);
+    assert!(mrz::parse(&misread).unwrap().check(CheckId::DocumentNumber).unwrap().status.is_refuted());
+    let r = mrz::repair(&misread).unwrap();
+    assert_eq!(r.text(), misread, "{r:?}");
+    let d = r.doubts.iter().find(|d| (d.line, d.column) == (1, 18)).unwrap();
+    assert_eq!(d.alternatives, ['1']);
+    // The standard form has no such tie: the composite settles it.
+    let misread = standard.replacen("600001795<015", "600001795<0I5", 1);
+    let r = mrz::repair(&misread).unwrap();
+    assert_eq!(r.text(), standard, "{r:?}");
+    assert_eq!(r.repairs.iter().map(|x| x.basis).collect::<Vec<_>>(), [mrz::RepairBasis::CheckDigit]);
 }
 
 #[test]
@@ -173,10 +262,51 @@ fn optional_data_filler_check_digit() {
 fn germany_single_letter_code() {
     let text = "I<D<<T220001293<<<<<<<<<<<<<<<\n6408125F2010315D<<<<<<<<<<<<<4\nMUSTERMANN<<ERIKA<<<<<<<<<<<<<";
     let m = mrz::parse(text).unwrap();
-    assert_eq!(m.issuing_state(), "D<<");
+    // The value is the code, `D`; the printed slice keeps its fillers.
+    assert_eq!(m.issuing_state(), "D");
+    assert_eq!(m.nationality(), "D");
+    assert_eq!(m.raw(FieldId::IssuingState), Some("D<<"));
+    assert_eq!(m.raw(FieldId::Nationality), Some("D<<"));
+    assert_eq!(mrz::country_kind(m.issuing_state()), Some(mrz::CountryKind::Icao));
     let v = m.validate(Date::new(2015, 1, 1).unwrap());
     assert_eq!(v.outcome(Rule::IssuingState), Outcome::Pass);
     assert_eq!(v.outcome(Rule::Nationality), Outcome::Pass);
+    let data = m.to_data_with(&v);
+    assert_eq!((data.fields.issuing_state.as_str(), data.fields.nationality.as_str()), ("D", "D"));
+    assert_eq!(data.lines[0], "I<D<<T220001293<<<<<<<<<<<<<<<");
+    // No typed value of the document ends in a filler.
+    let f = &data.fields;
+    let values = [&f.document_code, &f.issuing_state, &f.document_number, &f.nationality, &f.surname, &f.given_names];
+    assert!(values.iter().all(|v| !v.ends_with('<')), "{f:?}");
+    assert_eq!(f.optional_data.as_deref(), Some(""));
+}
+
+#[test]
+fn name_without_primary_identifier_is_a_warning() {
+    // Doc 9303 discourages it (a one-part name goes in the primary
+    // identifier), but documents carry `<<GIVEN<NAMES`.
+    let text = "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\n<<ANNA<MARIA<<<<<<<<<<<<<<<<<<";
+    let m = mrz::parse(text).unwrap();
+    assert_eq!(m.name().surname(), "");
+    assert_eq!(m.name().given_names(), "ANNA MARIA");
+    let v = m.validate(reference());
+    assert!(matches!(v.outcome(Rule::Name), Outcome::Warn(mrz::Violation::NoPrimaryIdentifier)));
+    assert!(v.is_valid(), "a warning, not an invalid MRZ");
+    let data = m.to_data_with(&v);
+    assert!(data.valid);
+    assert_eq!((data.fields.surname.as_str(), data.fields.given_names.as_str()), ("", "ANNA MARIA"));
+    // The report refers it to an officer; it does not fail it.
+    let verifier = mrtd_verify::Verifier::new(mrtd_verify::Config::default().reference_date(reference())).unwrap();
+    let report = verifier.verify_text("t", text);
+    assert_eq!(report.verdict, mrtd_verify::Verdict::Refer);
+    let name = report.findings.iter().find(|f| f.check == "mrz.name").unwrap();
+    assert_eq!(name.status, mrtd_verify::Status::Warn);
+    assert!(name.message.contains("no primary identifier"), "{}", name.message);
+    // Nothing at all in the name is still invalid.
+    let empty = text.replacen("<<ANNA<MARIA", "<<<<<<<<<<<<", 1);
+    let v = mrz::parse(&empty).unwrap().validate(reference());
+    assert!(matches!(v.outcome(Rule::Name), Outcome::Fail(mrz::Violation::Empty)));
+    assert!(!v.is_valid());
 }
 
 #[test]
@@ -205,7 +335,8 @@ fn every_registry_entry_is_exercised() {
             "ICAO_LONG_DOCUMENT_NUMBER",
             "ICAO_OPTIONAL_DATA_FILLER_CHECK_DIGIT",
             "FRA_CNI_1988",
-            "USA_DOCUMENT_TYPE_DIGIT"
+            "USA_DOCUMENT_TYPE_DIGIT",
+            "BEL_LONG_NUMBER_CHECK_OVER_FILLER"
         ]
     );
 }

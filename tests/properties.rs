@@ -2,7 +2,7 @@
 //! repair never accepts a wrong MRZ; the text layer agrees with a naive
 //! reference.
 
-use mrtd_verify::mrz::{self, Date, DocumentFields, Format, PartialDate, repair};
+use mrtd_verify::mrz::{self, Date, DocumentFields, Format, PartialDate};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 
@@ -72,7 +72,12 @@ proptest! {
         prop_assert_eq!(m.format(), f.format);
         prop_assert!(m.check_digits_hold(), "{}", text);
         prop_assert_eq!(m.document_code(), f.document_code.trim_end_matches('<'));
-        prop_assert_eq!(m.issuing_state().trim_end_matches('<'), f.issuing_state.trim_end_matches('<'));
+        // Typed codes carry no fillers (`D`, printed `D<<`).
+        prop_assert_eq!(m.issuing_state(), f.issuing_state.trim_end_matches('<'));
+        if f.format != Format::FraId {
+            prop_assert_eq!(m.nationality(), f.nationality.trim_end_matches('<'));
+        }
+        prop_assert!(mrz::is_known_country(m.issuing_state()) && mrz::is_known_country(m.nationality()));
         prop_assert_eq!(m.document_number().to_string(), f.document_number.clone());
         prop_assert_eq!(m.sex().as_char(), f.sex);
         let name = m.name();
@@ -94,7 +99,9 @@ proptest! {
         }
         // The owned form agrees with the borrowed one.
         let data = m.to_data(reference);
-        prop_assert_eq!(data.text(), text);
+        prop_assert_eq!(&data.text(), &text);
+        prop_assert_eq!(data.fields.issuing_state.as_str(), m.issuing_state());
+        prop_assert_eq!(data.fields.nationality.as_str(), m.nationality());
     }
 
     /// Arbitrary text never panics the parser, the validator, the owned form
@@ -105,7 +112,7 @@ proptest! {
             let v = m.validate(Date::new(2026, 1, 1).unwrap());
             let _ = m.to_data_with(&v);
         }
-        let _ = repair::repair(&s);
+        let _ = mrz::repair(&s);
     }
 
     /// Text near an MRZ (right shape, arbitrary MRZ characters) never panics.
@@ -122,7 +129,7 @@ proptest! {
         let m = mrz::parse(&text).unwrap();
         let v = m.validate(Date::new(2026, 1, 1).unwrap());
         let _ = m.to_data_with(&v);
-        let r = repair::repair(&text).unwrap();
+        let r = mrz::repair(&text).unwrap();
         // Repair keeps the shape.
         prop_assert_eq!(r.lines.len(), n);
         prop_assert!(r.lines.iter().all(|l| l.len() == w));
@@ -138,18 +145,18 @@ proptest! {
         let mut damaged: Vec<u8> = text.bytes().collect();
         // The first position from `pos` on that has a confusion.
         let n = damaged.len();
-        let Some(i) = (0..n).map(|k| (pos + k) % n).find(|&i| repair::confusions_of(damaged[i]).next().is_some())
+        let Some(i) = (0..n).map(|k| (pos + k) % n).find(|&i| mrz::confusions_of(damaged[i]).next().is_some())
         else {
             return Ok(());
         };
-        let alts: Vec<u8> = repair::confusions_of(damaged[i]).collect();
+        let alts: Vec<u8> = mrz::confusions_of(damaged[i]).collect();
         damaged[i] = alts[k % alts.len()];
         let damaged = String::from_utf8(damaged).unwrap();
-        let r = repair::repair(&damaged).unwrap();
+        let r = mrz::repair(&damaged).unwrap();
         let original: Vec<&str> = text.lines().collect();
         for rep in &r.repairs {
             let truth = original[rep.line - 1].as_bytes()[rep.column - 1];
-            if matches!(rep.basis, repair::RepairBasis::CheckDigit | repair::RepairBasis::Composite) {
+            if matches!(rep.basis, mrz::RepairBasis::CheckDigit | mrz::RepairBasis::Composite) {
                 prop_assert_eq!(char::from(truth), rep.to, "{}\n{}\n{:?}", text, damaged, r);
             }
         }
@@ -160,8 +167,48 @@ proptest! {
         let out = mrz::parse(&out_text).unwrap();
         if out.check_digits_hold() && r.doubts.is_empty() && r.text() != text {
             let damaged_holds = mrz::parse(&damaged).unwrap().check_digits_hold();
-            prop_assert!(damaged_holds || r.repairs.iter().any(|x| !matches!(x.basis, repair::RepairBasis::CheckDigit | repair::RepairBasis::Composite)),
+            prop_assert!(damaged_holds || r.repairs.iter().any(|x| !matches!(x.basis, mrz::RepairBasis::CheckDigit | mrz::RepairBasis::Composite)),
                 "{}\n{}\n{:?}", text, damaged, r);
+        }
+    }
+
+    /// Damage of every kind a scan or a forger leaves (OCR confusions, an
+    /// altered check digit, both): a repair reported as confirmed by a check
+    /// digit or the composite is one every check digit covering it verifies.
+    #[test]
+    fn confirmed_repairs_leave_no_covering_digit_refuted(
+        f in fields_strategy(),
+        picks in prop::collection::vec((0usize..200, 0usize..8), 0..3),
+        alter_digit in prop::option::of((0usize..5, 1u8..10)),
+    ) {
+        let text = mrz::generate(&f).unwrap();
+        let mut damaged: Vec<u8> = text.bytes().collect();
+        let n = damaged.len();
+        if let Some((which, by)) = alter_digit {
+            let m = mrz::parse(&text).unwrap();
+            let digits: Vec<_> = m.check_digits().collect();
+            let d = digits[which % digits.len()];
+            let i = usize::from(d.span.line) * (f.format.width() + 1) + usize::from(d.span.start);
+            if damaged[i].is_ascii_digit() {
+                damaged[i] = b'0' + (damaged[i] - b'0' + by) % 10;
+            }
+        }
+        for (pos, k) in picks {
+            if let Some(i) = (0..n).map(|j| (pos + j) % n).find(|&i| mrz::confusions_of(damaged[i]).next().is_some()) {
+                let alts: Vec<u8> = mrz::confusions_of(damaged[i]).collect();
+                damaged[i] = alts[k % alts.len()];
+            }
+        }
+        let damaged = String::from_utf8(damaged).unwrap();
+        let r = mrz::repair(&damaged).unwrap();
+        let out_text = r.text();
+        let out = mrz::parse(&out_text).unwrap();
+        for rep in &r.repairs {
+            if matches!(rep.basis, mrz::RepairBasis::CheckDigit | mrz::RepairBasis::Composite) {
+                let covering: Vec<_> = out.checks_covering(rep.line - 1, rep.column - 1).collect();
+                prop_assert!(!covering.is_empty(), "{:?}\n{}", rep, damaged);
+                prop_assert!(covering.iter().all(|c| !c.status.is_refuted()), "{:?} {:?}\n{}", rep, covering, damaged);
+            }
         }
     }
 }

@@ -8,8 +8,9 @@
 //! (`inconclusive`) when no MRZ could be read at all.
 
 use super::{Check, CheckResult, Context};
-use crate::mrz::repair::{Doubt, Repair, RepairBasis};
-use crate::mrz::{CheckStatus, DateError, FieldId, Mrz, Outcome, Rule, Span, Validation, Violation};
+use crate::mrz::{
+    CheckStatus, DateError, Doubt, FieldId, Mrz, Outcome, Repair, RepairBasis, Rule, Span, Validation, Violation,
+};
 use crate::report::{Evidence, Finding, Status, TextSpan};
 
 /// The `mrz` family: check digits, data rules, repairs and doubts.
@@ -203,6 +204,10 @@ fn rule_finding(mrz: &Mrz<'_>, v: &Validation, rule: Rule, outcome: Outcome) -> 
                     )
                 }
                 Violation::Empty => format!("{label} is empty"),
+                Violation::NoPrimaryIdentifier => {
+                    ev = ev.measured(raw.to_owned());
+                    format!("{label} has no primary identifier, only secondary identifiers (Doc 9303 discourages it)")
+                }
                 Violation::Date(e) => {
                     ev = ev.measured(raw.to_owned()).expected("YYMMDD");
                     format!("{label} {raw:?} {}", describe_date_error(e))

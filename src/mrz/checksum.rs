@@ -68,6 +68,17 @@ pub const fn char_value(b: u8) -> Option<u8> {
     }
 }
 
+/// The weight of the character at `index` (from 0) of the data a check digit
+/// covers: 7, 3, 1, repeating from the first character.
+#[inline]
+pub(crate) const fn weight(index: usize) -> u32 {
+    match index % 3 {
+        0 => 7,
+        1 => 3,
+        _ => 1,
+    }
+}
+
 /// Adds the weighted values of `data` to `sum`, starting at weight phase `phase`
 /// (0 for weight 7), and returns the new sum and phase. Bytes outside the MRZ set
 /// count as 0; callers validate the character set first.
@@ -75,12 +86,7 @@ pub const fn char_value(b: u8) -> Option<u8> {
 pub(crate) fn accumulate(data: &[u8], mut sum: u32, mut phase: usize) -> (u32, usize) {
     for &b in data {
         let v = u32::from(char_value(b).unwrap_or_default());
-        let weight = match phase {
-            0 => 7,
-            1 => 3,
-            _ => 1,
-        };
-        sum += v * weight;
+        sum += v * weight(phase);
         phase = if phase == 2 { 0 } else { phase + 1 };
     }
     (sum, phase)

@@ -4,14 +4,16 @@
 //! - ISO 3166-1 alpha-3, the officially assigned codes (249 entries, as maintained
 //!   by the ISO 3166 Maintenance Agency; the list Doc 9303 Part 3 section 5 builds on).
 //! - Doc 9303 Part 3 (8th edition), section 5, the codes ICAO adds for MRTDs:
-//!   `D` (Germany, written `D<<`), the British codes `GBD`, `GBN`, `GBO`, `GBP`,
+//!   `D` (Germany, printed `D<<`), the British codes `GBD`, `GBN`, `GBO`, `GBP`,
 //!   `GBS`, the United Nations codes `UNO`, `UNA`, `UNK`, the stateless and refugee
 //!   codes `XXA`, `XXB`, `XXC`, `XXX`, and the codes of organisations: `EUE`,
 //!   `XOM`, `XPO`, `XES`, `XMP`, `XCC`, `XBA`, `XEC`, `XIM`.
 //! - `UTO`, the fictitious state of the Doc 9303 specimens; it is accepted so
 //!   that specimen documents validate, and flagged by [`CountryKind::Specimen`].
 //!
-//! Lookup is a constant-time bitset probe, built at compile time from the table.
+//! Codes are looked up as printed (`D<<`) or as field values, which carry no
+//! trailing fillers (`D`). Lookup is a constant-time bitset probe, built at
+//! compile time from the table.
 
 /// What kind of entity a code stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -117,7 +119,22 @@ fn probe(bits: &[u64; WORDS], i: usize) -> bool {
     bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
 }
 
-/// Looks up a code as written in the MRZ (three characters, `D<<` for Germany).
+/// The three characters of a code as printed: the code itself, or a shorter
+/// one padded with fillers (`D` is printed `D<<`).
+fn printed(code: &str) -> Option<[u8; 3]> {
+    let bytes = code.as_bytes();
+    if bytes.is_empty() || bytes.len() > 3 || (bytes.len() < 3 && bytes.contains(&b'<')) {
+        return None;
+    }
+    let mut out = [b'<'; 3];
+    for (slot, &b) in out.iter_mut().zip(bytes) {
+        *slot = b;
+    }
+    Some(out)
+}
+
+/// Looks up a code as printed in the MRZ (three characters, `D<<` for
+/// Germany) or as a field value without trailing fillers (`D`).
 ///
 /// # Examples
 ///
@@ -125,12 +142,13 @@ fn probe(bits: &[u64; WORDS], i: usize) -> bool {
 /// use mrtd_verify::mrz::{country_kind, CountryKind};
 /// assert_eq!(country_kind("MLI"), Some(CountryKind::Iso));
 /// assert_eq!(country_kind("D<<"), Some(CountryKind::Icao));
+/// assert_eq!(country_kind("D"), Some(CountryKind::Icao));
 /// assert_eq!(country_kind("XXB"), Some(CountryKind::Icao));
 /// assert_eq!(country_kind("UTO"), Some(CountryKind::Specimen));
 /// assert_eq!(country_kind("ZZZ"), None);
 /// ```
 pub fn country_kind(code: &str) -> Option<CountryKind> {
-    let i = index(code.as_bytes())?;
+    let i = index(&printed(code)?)?;
     if !probe(&TABLE.known, i) {
         None
     } else if probe(&TABLE.icao, i) {
@@ -142,20 +160,22 @@ pub fn country_kind(code: &str) -> Option<CountryKind> {
     }
 }
 
-/// Whether a code is in the table.
+/// Whether a code is in the table, as printed (`D<<`) or as a value (`D`).
 ///
 /// # Examples
 ///
 /// ```
 /// assert!(mrtd_verify::mrz::is_known_country("NER"));
+/// assert!(mrtd_verify::mrz::is_known_country("D"));
 /// assert!(!mrtd_verify::mrz::is_known_country("NE<"));
+/// assert!(!mrtd_verify::mrz::is_known_country("NE"));
 /// ```
 pub fn is_known_country(code: &str) -> bool {
     country_kind(code).is_some()
 }
 
-/// Every code in the table, in table order (ISO, then ICAO additions, then the
-/// specimen code). Generators pick from it.
+/// Every code in the table as printed (`D<<` for Germany), in table order (ISO,
+/// then ICAO additions, then the specimen code). Generators pick from it.
 ///
 /// # Examples
 ///
@@ -192,8 +212,13 @@ mod tests {
 
     #[test]
     fn absent_and_malformed() {
-        for c in ["AAA", "ZZZ", "D", "DE", "DEUX", "deu", "D<", "<<<", "FR<", "12A"] {
+        for c in ["", "AAA", "ZZZ", "DE", "DEUX", "deu", "D<", "<", "<<<", "FR<", "12A", "d"] {
             assert_eq!(country_kind(c), None, "{c}");
+        }
+        // A code shorter than three is its printed form without the fillers.
+        assert_eq!(country_kind("D"), Some(CountryKind::Icao));
+        for c in ISO.iter().chain(ICAO).chain(SPECIMEN) {
+            assert_eq!(country_kind(c.trim_end_matches('<')), country_kind(c), "{c}");
         }
         // Exactly the table is known: count the bits.
         let total: u32 = TABLE.known.iter().map(|w| w.count_ones()).sum();

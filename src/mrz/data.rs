@@ -3,7 +3,7 @@
 use super::date::{Date, PartialDate};
 use super::layout::{CheckId, FieldId, Format};
 use super::parse::{CheckStatus, Mrz};
-use super::repair::{Doubt, Repair};
+use super::repair::{Doubt, Repair, Repaired};
 use super::validate::Validation;
 
 #[cfg(feature = "serde")]
@@ -46,10 +46,12 @@ pub struct MrzData {
     /// Identifiers of the registry variants the reading relied on.
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
     pub variants: Vec<String>,
-    /// Characters changed to read the MRZ, each with its reason.
+    /// Characters changed to read the MRZ, each with its reason (filled by
+    /// [`Mrz::to_data_repaired`]).
     #[cfg_attr(feature = "serde", serde(default))]
     pub repairs: Vec<Repair>,
-    /// Positions whose reading could not be confirmed.
+    /// Positions whose reading could not be confirmed (filled by
+    /// [`Mrz::to_data_repaired`]).
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
     pub doubts: Vec<Doubt>,
 }
@@ -63,11 +65,12 @@ pub struct MrzData {
 pub struct Fields {
     /// Document code without trailing filler (`P`, `ID`, `V`...).
     pub document_code: String,
-    /// Issuing state or organisation as written (`D<<` for Germany).
+    /// Issuing state or organisation: the code without trailing fillers (`D`
+    /// for Germany, printed `D<<`; the printed form is in `lines`).
     pub issuing_state: String,
     /// Document number, long numbers in full, padding removed.
     pub document_number: String,
-    /// Nationality as written.
+    /// Nationality: the code without trailing fillers (`D` for Germany).
     pub nationality: String,
     /// Date of birth.
     pub birth_date: Option<PartialDate>,
@@ -79,7 +82,8 @@ pub struct Fields {
     pub surname: String,
     /// Given names (secondary identifier), separated by spaces.
     pub given_names: String,
-    /// Optional data with trailing fillers removed.
+    /// Optional data with trailing fillers removed (after a long document
+    /// number: what follows the number's continuation, check digit and filler).
     pub optional_data: Option<String>,
     /// Second optional data field (TD1), trailing fillers removed.
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
@@ -145,7 +149,36 @@ impl Mrz<'_> {
         self.to_data_with(&self.validate(reference))
     }
 
-    /// An owned copy using a validation already computed.
+    /// An owned copy using a validation already computed, with the repairs
+    /// and doubts of the repair this MRZ was read through: the owned MRZ is
+    /// complete when it is built, nothing is patched in afterwards.
+    ///
+    /// `repaired` must be the repair whose lines this MRZ was parsed from
+    /// ([`Repaired::parse`] parses them); its repairs and doubts are copied as
+    /// they are.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mrtd_verify::mrz::{self, Date};
+    /// let repaired = mrz::repair(
+    ///     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n\
+    ///      L898902C36UTO74O8122F1204159ZE184226B<<<<<10",
+    /// )?;
+    /// let m = repaired.parse()?;
+    /// let data = m.to_data_repaired(&m.validate(Date::new(2010, 1, 1).unwrap()), &repaired);
+    /// assert!(data.valid);
+    /// assert_eq!(data.fields.birth_date.unwrap().to_string(), "1974-08-12");
+    /// assert_eq!(data.repairs, repaired.repairs);
+    /// assert_eq!((data.repairs[0].from, data.repairs[0].to), ('O', '0'));
+    /// # Ok::<(), mrz::ParseError>(())
+    /// ```
+    pub fn to_data_repaired(&self, validation: &Validation, repaired: &Repaired) -> MrzData {
+        MrzData { repairs: repaired.repairs.clone(), doubts: repaired.doubts.clone(), ..self.to_data_with(validation) }
+    }
+
+    /// An owned copy using a validation already computed; no repairs or
+    /// doubts (the MRZ was read as it stands): see [`Mrz::to_data_repaired`].
     pub fn to_data_with(&self, validation: &Validation) -> MrzData {
         let name = self.name();
         let mut check_digits = CheckDigits::default();
@@ -201,5 +234,31 @@ impl MrzData {
             FieldId::OptionalData => f.optional_data.clone()?,
             FieldId::OptionalData2 => f.optional_data_2.clone()?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::mrz::{Date, DoubtReason, repair};
+
+    #[test]
+    fn repairs_and_doubts_are_part_of_the_owned_copy() {
+        // A repaired birth date and a forged document-number digit: one repair,
+        // and doubts where the composite refutes what the number's digit would take.
+        let text = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C35UTO74O8122F1204159ZE184226B<<<<<10";
+        let repaired = repair(text).unwrap();
+        let m = repaired.parse().unwrap();
+        let v = m.validate(Date::new(2010, 1, 1).unwrap());
+        let data = m.to_data_repaired(&v, &repaired);
+        assert_eq!(data.lines, repaired.lines);
+        assert_eq!(data.repairs, repaired.repairs);
+        assert_eq!(data.repairs.len(), 1, "{:?}", data.repairs);
+        assert_eq!(data.doubts, repaired.doubts);
+        assert!(data.doubts.iter().any(|d| d.reason == DoubtReason::Unrepairable));
+        assert!(!data.valid);
+        // Without a repair the owned copy has none.
+        let plain = m.to_data_with(&v);
+        assert!(plain.repairs.is_empty() && plain.doubts.is_empty());
+        assert_eq!(super::MrzData { repairs: Vec::new(), doubts: Vec::new(), ..data }, plain);
     }
 }

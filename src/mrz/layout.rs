@@ -76,6 +76,18 @@ impl Format {
         !matches!(self, Format::FraId)
     }
 
+    /// The position of the format in [`Format::ALL`].
+    pub(crate) const fn index(self) -> usize {
+        match self {
+            Format::Td1 => 0,
+            Format::Td2 => 1,
+            Format::Td3 => 2,
+            Format::MrvA => 3,
+            Format::MrvB => 4,
+            Format::FraId => 5,
+        }
+    }
+
     pub(crate) const fn layout(self) -> &'static Layout {
         match self {
             Format::Td1 => &TD1,
@@ -249,6 +261,105 @@ impl Alphabet {
             }
         }
     }
+}
+
+/// Whether the layout of `format` allows character `ch` at `line`, `col`
+/// (from 0): digits where a date or check digit stands, letters in names and
+/// codes, either in document numbers and optional data. The document code's
+/// letters are fixed by the format.
+///
+/// # Examples
+///
+/// ```
+/// use mrtd_verify::mrz::{Format, allowed_at};
+/// // TD3 line 2: document number (either), its check digit (digits only).
+/// assert!(allowed_at(Format::Td3, 1, 0, b'O') && allowed_at(Format::Td3, 1, 0, b'0'));
+/// assert!(!allowed_at(Format::Td3, 1, 9, b'O'));
+/// // Names take letters and fillers only.
+/// assert!(!allowed_at(Format::Td3, 0, 10, b'0'));
+/// ```
+pub fn allowed_at(format: Format, line: usize, col: usize, ch: u8) -> bool {
+    alphabet_at(format, line, col).allows(ch)
+}
+
+/// The alphabet of each position, from the layout; the document code's letters
+/// are fixed by the format. A table lookup: the map is built at compile time.
+pub(crate) fn alphabet_at(format: Format, line: usize, col: usize) -> Alphabet {
+    let code =
+        ALPHABET_MAP.get(format.index()).and_then(|f| f.get(line)).and_then(|l| l.get(col)).copied().unwrap_or(A_ALNUM);
+    match code {
+        A_ALPHA => Alphabet::Alpha,
+        A_DIGITS => Alphabet::Digits,
+        A_SEX => Alphabet::Sex,
+        A_P => Alphabet::Set(b"P"),
+        A_V => Alphabet::Set(b"V"),
+        A_IAC => Alphabet::Set(b"IAC"),
+        A_I => Alphabet::Set(b"I"),
+        A_D => Alphabet::Set(b"D"),
+        _ => Alphabet::AlphaNum,
+    }
+}
+
+// Codes of the alphabets in `ALPHABET_MAP`, one byte per position.
+const A_ALNUM: u8 = 0;
+const A_ALPHA: u8 = 1;
+const A_DIGITS: u8 = 2;
+const A_SEX: u8 = 3;
+const A_P: u8 = 4;
+const A_V: u8 = 5;
+const A_IAC: u8 = 6;
+const A_I: u8 = 7;
+const A_D: u8 = 8;
+
+/// The alphabet code of every position of every format: format, line, column.
+type AlphabetMap = [[[u8; 44]; 3]; 6];
+static ALPHABET_MAP: AlphabetMap = build_alphabet_map();
+
+// Compile-time only: every index is bounded by the layouts (lines <= 3,
+// width <= 44), which the layout tests check.
+#[allow(clippy::indexing_slicing)]
+const fn build_alphabet_map() -> AlphabetMap {
+    let mut map = [[[A_ALNUM; 44]; 3]; 6];
+    let mut f = 0;
+    while f < Format::ALL.len() {
+        let format = Format::ALL[f];
+        let layout = format.layout();
+        let fi = format.index();
+        let mut k = 0;
+        while k < layout.fields.len() {
+            let (field, span) = layout.fields[k];
+            let code = match field.alphabet() {
+                Alphabet::Alpha => A_ALPHA,
+                Alphabet::Digits => A_DIGITS,
+                Alphabet::Sex => A_SEX,
+                Alphabet::AlphaNum | Alphabet::Set(_) => A_ALNUM,
+            };
+            let mut c = span.start as usize;
+            while c < (span.start + span.len) as usize {
+                map[fi][span.line as usize][c] = code;
+                c += 1;
+            }
+            k += 1;
+        }
+        let mut k = 0;
+        while k < layout.checks.len() {
+            let d = layout.checks[k].digit;
+            map[fi][d.line as usize][d.start as usize] = A_DIGITS;
+            k += 1;
+        }
+        map[fi][0][0] = match format {
+            Format::Td3 => A_P,
+            Format::MrvA | Format::MrvB => A_V,
+            Format::Td1 | Format::Td2 => A_IAC,
+            Format::FraId => A_I,
+        };
+        if matches!(format, Format::FraId) {
+            map[fi][0][1] = A_D;
+        }
+
+        f += 1;
+    }
+    map
 }
 
 /// A run of characters on one line: 0-based line, 0-based start, length.
@@ -495,6 +606,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn alphabets_follow_the_layout() {
+        for (i, f) in Format::ALL.into_iter().enumerate() {
+            assert_eq!(f.index(), i, "{f}");
+        }
+        // TD1: document number either, its digit digits, line 3 the name.
+        assert_eq!(alphabet_at(Format::Td1, 0, 5), Alphabet::AlphaNum);
+        assert_eq!(alphabet_at(Format::Td1, 0, 14), Alphabet::Digits);
+        assert_eq!(alphabet_at(Format::Td1, 2, 0), Alphabet::Alpha);
+        assert_eq!(alphabet_at(Format::Td1, 1, 7), Alphabet::Sex);
+        assert_eq!(alphabet_at(Format::FraId, 0, 1), Alphabet::Set(b"D"));
+        // Outside the lines: anything an MRZ holds.
+        assert_eq!(alphabet_at(Format::Td3, 5, 50), Alphabet::AlphaNum);
     }
 
     #[test]

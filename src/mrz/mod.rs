@@ -6,19 +6,22 @@
 //!   check digits are computed on the spot, nothing is allocated.
 //! - [`Mrz::validate`] judges the data rules (dates, sex, country codes, document
 //!   code, fillers) against a reference date, also without allocating.
-//! - [`repair()`] fixes OCR confusions where the field's alphabet and the check
-//!   digits confirm them, and reports every change and every doubt.
+//! - [`repair()`] (plain text) and [`repair_readings`] (OCR candidates) fix
+//!   OCR confusions where the field's alphabet and the check digits confirm
+//!   them, and report every change and every doubt.
 //! - [`generate`] builds a valid MRZ from field values, transliterating names.
-//! - [`Mrz::to_data`] gives an owned copy for storage.
+//! - [`Mrz::to_data`] gives an owned copy for storage; [`Mrz::to_data_repaired`]
+//!   one that carries the repairs and doubts of the reading.
 
 mod checksum;
 mod country;
 mod data;
 mod date;
+mod fields;
 mod generate;
 mod layout;
 mod parse;
-pub mod repair;
+mod repair;
 #[cfg(feature = "serde")]
 mod serde_impls;
 mod translit;
@@ -29,10 +32,13 @@ pub use checksum::{blind_class, char_value, check_digit, check_digit_parts, is_m
 pub use country::{CountryKind, country_kind, is_known_country, known_countries};
 pub use data::MrzData;
 pub use date::{Date, DateError, DateRole, MrzDate, PartialDate};
+pub use fields::{DocumentNumber, Name, Sex};
 pub use generate::{DocumentFields, GenerateError, generate};
-pub use layout::{CheckId, FieldId, Format, Span};
-pub use parse::{CheckDigit, CheckStatus, DocumentNumber, Mrz, Name, ParseError, Sex, parse, parse_lines};
-pub use repair::repair;
+pub use layout::{CheckId, FieldId, Format, Span, allowed_at};
+pub use parse::{CheckDigit, CheckStatus, Mrz, ParseError, parse, parse_lines};
+pub use repair::{
+    CONFUSIONS, Candidate, Doubt, DoubtReason, Repair, RepairBasis, Repaired, confusions_of, repair, repair_readings,
+};
 pub use translit::{TranslitError, transliterate, transliterate_name};
 pub use validate::{Outcome, Rule, Validation, Violation};
-pub use variants::{Variant, VariantSet};
+pub use variants::{Deviation, Variant, VariantSet};

@@ -6,11 +6,7 @@
 //! blank lines) is tolerated; the MRZ characters themselves are never changed: a
 //! lowercase letter or a space inside a line is an error with its position.
 
-use std::fmt;
-
-use super::Date;
 use super::checksum::{accumulate, is_mrz_char};
-use super::date::{DateError, DateRole, MrzDate, PartialDate};
 use super::layout::{CheckId, FieldId, Format, Span};
 use super::variants::{self, VariantSet};
 
@@ -118,10 +114,10 @@ pub struct CheckDigit {
 /// Where the document number lies: the principal part, and for long numbers the
 /// continuation in the optional data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct NumberSpans {
-    head: Span,
-    tail: Option<Span>,
-    digit: Span,
+pub(super) struct NumberSpans {
+    pub(super) head: Span,
+    pub(super) tail: Option<Span>,
+    pub(super) digit: Span,
 }
 
 /// A parsed MRZ, borrowing its text.
@@ -148,7 +144,7 @@ struct NumberSpans {
 pub struct Mrz<'a> {
     format: Format,
     lines: [&'a str; 3],
-    number: NumberSpans,
+    pub(super) number: NumberSpans,
     checks: [Option<CheckDigit>; 5],
     variants: VariantSet,
 }
@@ -311,7 +307,7 @@ pub(crate) fn parse_as<'a>(format: Format, lines: &[&'a str]) -> Result<Mrz<'a>,
     }
     let layout_variant = variants::REGISTRY
         .iter()
-        .position(|v| matches!(v.rule, variants::Rule::Layout { format: f, .. } if f == format));
+        .position(|v| matches!(v.deviation, variants::Deviation::Layout { format: f, .. } if f == format));
     Ok(Mrz::build(format, arr, layout_variant))
 }
 
@@ -386,11 +382,27 @@ impl<'a> Mrz<'a> {
             let found = get(digit_span).bytes().next().unwrap_or(b'<');
             // `sum % 10` is below 10.
             let expected = b'0' + (sum % 10) as u8;
+            // A registered issuer whose long numbers' digit counts the filler
+            // that ends the principal part (weights run on through it).
+            let over_filler = || {
+                let tail = number.tail?;
+                let i = variants::long_number_over_filler(format, issuer)?;
+                let (mut sum, mut phase) = (0, 0);
+                for s in [number.head, plain_digit, tail] {
+                    (sum, phase) = accumulate(get(s).as_bytes(), sum, phase);
+                }
+                (found == b'0' + (sum % 10) as u8).then_some(i)
+            };
             let status = if found == expected {
                 CheckStatus::Verified
             } else if let (b'<', true, Some(i)) = (found, all_fillers, variants::filler_check(format, issuer, def.id)) {
                 variants.insert(i);
                 CheckStatus::NotPrinted
+            } else if def.id == CheckId::DocumentNumber
+                && let Some(i) = over_filler()
+            {
+                variants.insert(i);
+                CheckStatus::Verified
             } else {
                 CheckStatus::Refuted { found, expected }
             };
@@ -434,76 +446,9 @@ impl<'a> Mrz<'a> {
         self.format.layout().span(field)
     }
 
-    /// The document code (`P`, `PO`, `ID`, `V`...), trailing filler removed.
-    pub fn document_code(&self) -> &'a str {
-        self.raw(FieldId::DocumentCode).unwrap_or("").trim_end_matches('<')
-    }
-
-    /// The issuing state or organisation as written (`D<<` for Germany).
-    pub fn issuing_state(&self) -> &'a str {
-        self.raw(FieldId::IssuingState).unwrap_or("")
-    }
-
-    /// The nationality as written; the French ID implies `FRA`, and this
-    /// returns its issuing state.
-    pub fn nationality(&self) -> &'a str {
-        self.raw(FieldId::Nationality).unwrap_or_else(|| self.issuing_state())
-    }
-
-    /// The document number, with the continuation of a long number.
-    pub fn document_number(&self) -> DocumentNumber<'a> {
-        DocumentNumber { head: self.slice(self.number.head), tail: self.number.tail.map_or("", |t| self.slice(t)) }
-    }
-
     /// Where the document number and its check digit stand.
     pub fn document_number_spans(&self) -> (Span, Option<Span>, Span) {
         (self.number.head, self.number.tail, self.number.digit)
-    }
-
-    /// The date of birth as written.
-    ///
-    /// # Errors
-    ///
-    /// [`DateError`] when the field is not a date.
-    pub fn birth_date(&self) -> Result<MrzDate, DateError> {
-        MrzDate::parse(self.raw(FieldId::BirthDate).unwrap_or(""))
-    }
-
-    /// The date of expiry as written, `None` for formats without one (French ID).
-    pub fn expiry_date(&self) -> Option<Result<MrzDate, DateError>> {
-        self.raw(FieldId::ExpiryDate).map(MrzDate::parse)
-    }
-
-    /// The sex field.
-    pub fn sex(&self) -> Sex {
-        Sex::from_byte(self.raw(FieldId::Sex).and_then(|s| s.bytes().next()).unwrap_or(b'?'))
-    }
-
-    /// The name: primary and secondary identifiers.
-    pub fn name(&self) -> Name<'a> {
-        match self.format {
-            Format::FraId => Name {
-                primary: self.raw(FieldId::Surname).unwrap_or(""),
-                secondary: self.raw(FieldId::GivenNames).unwrap_or(""),
-            },
-            _ => Name::split(self.raw(FieldId::Name).unwrap_or("")),
-        }
-    }
-
-    /// The optional data field (without the continuation of a long document
-    /// number), fillers included.
-    pub fn optional_data(&self) -> Option<&'a str> {
-        let raw = self.raw(FieldId::OptionalData)?;
-        Some(match (self.number.tail, self.format) {
-            // The number and its check digit occupy the start of the field.
-            (Some(t), Format::Td1 | Format::Td2) => raw.get(usize::from(t.len) + 1..).unwrap_or(""),
-            _ => raw,
-        })
-    }
-
-    /// The second optional data field (TD1 line 2).
-    pub fn optional_data_2(&self) -> Option<&'a str> {
-        self.raw(FieldId::OptionalData2)
     }
 
     /// The status of one check digit, `None` if the format has no such digit.
@@ -536,8 +481,29 @@ impl<'a> Mrz<'a> {
     /// assert!(!m.confirmed_at(0, 5)); // surname
     /// ```
     pub fn confirmed_at(&self, line: usize, col: usize) -> bool {
+        self.checks_covering(line, col).any(|c| c.status == CheckStatus::Verified)
+    }
+
+    /// Every check digit that stands at `line`, `col` (0-based) or covers the
+    /// character there, whatever its status.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mrtd_verify::mrz::{self, CheckId};
+    /// let m = mrz::parse(
+    ///     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n\
+    ///      L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+    /// )?;
+    /// // The document number is covered by its own digit and the composite.
+    /// let ids: Vec<CheckId> = m.checks_covering(1, 0).map(|c| c.id).collect();
+    /// assert_eq!(ids, [CheckId::DocumentNumber, CheckId::Composite]);
+    /// assert_eq!(m.checks_covering(0, 5).count(), 0); // the name
+    /// # Ok::<(), mrz::ParseError>(())
+    /// ```
+    pub fn checks_covering(&self, line: usize, col: usize) -> impl Iterator<Item = CheckDigit> + '_ {
         let layout = self.format.layout();
-        self.check_digits().filter(|c| c.status == CheckStatus::Verified).any(|c| {
+        self.check_digits().filter(move |c| {
             c.span.contains(line, col)
                 || if c.id == CheckId::DocumentNumber {
                     self.number.head.contains(line, col) || self.number.tail.is_some_and(|t| t.contains(line, col))
@@ -546,170 +512,12 @@ impl<'a> Mrz<'a> {
                 }
         })
     }
-
-    /// The date of issue, where the format encodes one (French ID: year and month
-    /// in the card number).
-    pub fn issue_date(&self, reference: Date) -> Option<PartialDate> {
-        if self.format != Format::FraId {
-            return None;
-        }
-        let n = self.slice(self.number.head).get(0..4)?;
-        MrzDate::parse(&format_yymm(n)?).ok()?.resolve(reference, DateRole::Issue).ok()
-    }
-}
-
-/// `YYMM` → `YYMM<<` as an MRZ date with unknown day.
-fn format_yymm(s: &str) -> Option<String> {
-    s.bytes().all(|b| b.is_ascii_digit()).then(|| format!("{s}<<"))
-}
-
-/// A document number, with the continuation of a long one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DocumentNumber<'a> {
-    head: &'a str,
-    tail: &'a str,
-}
-
-impl<'a> DocumentNumber<'a> {
-    /// The principal part (positions 1-9, or 6-14 on TD1), fillers included.
-    pub fn head(&self) -> &'a str {
-        self.head
-    }
-
-    /// The continuation of a long number, "" for a plain one.
-    pub fn tail(&self) -> &'a str {
-        self.tail
-    }
-
-    /// Whether the number is continued in the optional data.
-    pub fn is_long(&self) -> bool {
-        !self.tail.is_empty()
-    }
-}
-
-impl fmt::Display for DocumentNumber<'_> {
-    /// The number without padding fillers.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.tail.is_empty() {
-            f.write_str(self.head.trim_end_matches('<'))
-        } else {
-            f.write_str(self.head)?;
-            f.write_str(self.tail)
-        }
-    }
-}
-
-/// The sex field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Sex {
-    /// `M`.
-    Male,
-    /// `F`.
-    Female,
-    /// `X`: unspecified.
-    Unspecified,
-    /// `<`: not given.
-    NotGiven,
-    /// Anything else (a rule violation).
-    Invalid(u8),
-}
-
-impl Sex {
-    fn from_byte(b: u8) -> Sex {
-        match b {
-            b'M' => Sex::Male,
-            b'F' => Sex::Female,
-            b'X' => Sex::Unspecified,
-            b'<' => Sex::NotGiven,
-            other => Sex::Invalid(other),
-        }
-    }
-
-    /// The character as printed.
-    pub fn as_char(self) -> char {
-        match self {
-            Sex::Male => 'M',
-            Sex::Female => 'F',
-            Sex::Unspecified => 'X',
-            Sex::NotGiven => '<',
-            Sex::Invalid(b) => char::from(b),
-        }
-    }
-}
-
-/// A name field: the primary identifier (surname) and secondary identifier
-/// (given names), as printed with fillers.
-///
-/// # Examples
-///
-/// ```
-/// use mrtd_verify::mrz::Name;
-/// let n = Name::split("VAN<DER<BERG<<JAN<PIETER<<<<");
-/// assert_eq!(n.surname(), "VAN DER BERG");
-/// assert_eq!(n.given_names(), "JAN PIETER");
-/// assert_eq!(n.given_name_parts().collect::<Vec<_>>(), ["JAN", "PIETER"]);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Name<'a> {
-    primary: &'a str,
-    secondary: &'a str,
-}
-
-impl<'a> Name<'a> {
-    /// Splits a name field at its first `<<`.
-    pub fn split(field: &'a str) -> Name<'a> {
-        match field.find("<<") {
-            Some(i) => Name { primary: field.get(..i).unwrap_or(""), secondary: field.get(i + 2..).unwrap_or("") },
-            None => Name { primary: field, secondary: "" },
-        }
-    }
-
-    /// The primary identifier as printed (no padding).
-    pub fn primary_raw(&self) -> &'a str {
-        self.primary.trim_end_matches('<')
-    }
-
-    /// The secondary identifier as printed (no padding).
-    pub fn secondary_raw(&self) -> &'a str {
-        self.secondary.trim_end_matches('<')
-    }
-
-    /// The components of the primary identifier.
-    pub fn surname_parts(&self) -> impl Iterator<Item = &'a str> {
-        self.primary.split('<').filter(|p| !p.is_empty())
-    }
-
-    /// The components of the secondary identifier.
-    pub fn given_name_parts(&self) -> impl Iterator<Item = &'a str> {
-        self.secondary.split('<').filter(|p| !p.is_empty())
-    }
-
-    /// The surname with components separated by spaces.
-    pub fn surname(&self) -> String {
-        join(self.surname_parts())
-    }
-
-    /// The given names separated by spaces.
-    pub fn given_names(&self) -> String {
-        join(self.given_name_parts())
-    }
-}
-
-fn join<'a>(parts: impl Iterator<Item = &'a str>) -> String {
-    let mut out = String::new();
-    for p in parts {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(p);
-    }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mrz::Sex;
 
     const TD3: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
     const TD1: &str = "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<";
@@ -794,17 +602,5 @@ mod tests {
         // The composite covers the birth check digit too.
         assert!(m.check(CheckId::Composite).unwrap().status.is_refuted());
         assert!(!m.check(CheckId::DocumentNumber).unwrap().status.is_refuted());
-    }
-
-    #[test]
-    fn names() {
-        let n = Name::split("ERIKSSON<<ANNA<MARIA<<<<<<<<");
-        assert_eq!(n.primary_raw(), "ERIKSSON");
-        assert_eq!(n.secondary_raw(), "ANNA<MARIA");
-        let only = Name::split("MONONYM<<<<<<");
-        assert_eq!(only.surname(), "MONONYM");
-        assert_eq!(only.given_names(), "");
-        let truncated = Name::split("ABCDEFGHIJ");
-        assert_eq!(truncated.surname(), "ABCDEFGHIJ");
     }
 }

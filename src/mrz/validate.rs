@@ -6,8 +6,9 @@
 
 use super::country::is_known_country;
 use super::date::{Date, DateError, DateRole, PartialDate};
+use super::fields::Sex;
 use super::layout::{FieldId, Format};
-use super::parse::{Mrz, Sex};
+use super::parse::Mrz;
 
 /// One data rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -28,8 +29,9 @@ pub enum Rule {
     ExpiryDate,
     /// Sex is `M`, `F`, `X` or `<`.
     Sex,
-    /// The name has letters and fillers only, a primary identifier, and nothing
-    /// after its padding.
+    /// The name has letters and fillers only and nothing after its padding;
+    /// a name with secondary identifiers but no primary identifier (`<<ANNA`)
+    /// is a warning ([`Violation::NoPrimaryIdentifier`]), an empty one fails.
     Name,
     /// Birth precedes expiry (and issue, where the MRZ gives it).
     DateOrder,
@@ -126,6 +128,10 @@ pub enum Violation {
     },
     /// The field is empty (fillers only).
     Empty,
+    /// The name starts with its separator: no primary identifier, only
+    /// secondary identifiers (`<<ANNA<MARIA`). Doc 9303 Part 3 puts a name of
+    /// one part in the primary identifier, but documents carry this form.
+    NoPrimaryIdentifier,
     /// The date does not exist or is malformed.
     Date(DateError),
     /// Born after the document expires.
@@ -283,7 +289,8 @@ impl Mrz<'_> {
             Format::FraId => first == b'I' && second == b'D',
         };
         // A digit only where a registry entry allows it (recorded at parse).
-        let digit_ok = self.variants().iter().any(|v| v.rule == crate::mrz::variants::Rule::DocumentTypeDigit);
+        let digit_ok =
+            self.variants().iter().any(|v| v.deviation == crate::mrz::variants::Deviation::DocumentTypeDigit);
         let second_ok = second.is_ascii_uppercase() || second == b'<' || (second.is_ascii_digit() && digit_ok);
         set(
             Rule::DocumentCode,
@@ -375,10 +382,16 @@ impl Mrz<'_> {
                 .or_else(|| bad_char(self, f, |b| b.is_ascii_uppercase() || b == b'<'))
                 .or_else(|| after_padding(self, f, 3));
         }
-        if name.is_none() && self.name().primary_raw().is_empty() {
-            name = Some(Violation::Empty);
-        }
-        set(Rule::Name, outcome_of(name));
+        let parts = self.name();
+        let name_outcome = match name {
+            Some(v) => Outcome::Fail(v),
+            None if parts.primary_raw().is_empty() && parts.secondary_raw().is_empty() => {
+                Outcome::Fail(Violation::Empty)
+            }
+            None if parts.primary_raw().is_empty() => Outcome::Warn(Violation::NoPrimaryIdentifier),
+            None => Outcome::Pass,
+        };
+        set(Rule::Name, name_outcome);
 
         // Order of dates.
         let order = match (birth, expiry, issue) {
@@ -456,6 +469,24 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_name_without_primary_identifier_is_a_warning() {
+        let text = TD3.replacen("ERIKSSON<<ANNA<MARIA<<<<<<<<", "<<ANNA<MARIA<<<<<<<<<<<<<<<<", 1);
+        let m = parse(&text).unwrap();
+        assert_eq!((m.name().surname(), m.name().given_names().as_str()), (String::new(), "ANNA MARIA"));
+        let v = m.validate(reference());
+        assert_eq!(v.outcome(Rule::Name), Outcome::Warn(Violation::NoPrimaryIdentifier));
+        assert!(v.is_valid());
+        // A name of fillers only is still empty, and invalid.
+        let empty = TD3.replacen("ERIKSSON<<ANNA<MARIA", "<<<<<<<<<<<<<<<<<<<<", 1);
+        let v = parse(&empty).unwrap().validate(reference());
+        assert_eq!(v.outcome(Rule::Name), Outcome::Fail(Violation::Empty));
+        assert!(!v.is_valid());
+        // Characters after the padding still break the rule.
+        let late = text.replacen("<<<<<<<<<<<<<<<<<<<\n", "<<<<<<<<<<<<<<<<<<X\n", 1);
+        assert!(matches!(parse(&late).unwrap().validate(reference()).outcome(Rule::Name), Outcome::Fail(_)));
     }
 
     #[test]

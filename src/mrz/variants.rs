@@ -1,17 +1,27 @@
 //! The registry of known deviations from the plain Doc 9303 layouts.
 //!
 //! Each entry is data: what it changes, where it applies, and its source. The
-//! parser consults the registry at four points (format detection, the document
-//! number, check digits written as fillers, a digit as document type) instead
+//! parser consults the registry at five points (format detection, the document
+//! number, its check digit, check digits written as fillers, a digit as
+//! document type) instead
 //! of carrying per-country conditions, and every parsed document lists the
 //! entries it used, so a report says when a reading relied on a deviation.
 
 use super::layout::{CheckId, Format};
 
-/// What a registry entry changes.
+/// What a registry entry changes: how the document deviates from the plain
+/// Doc 9303 layout.
+///
+/// # Examples
+///
+/// ```
+/// use mrtd_verify::mrz::variants::{Deviation, REGISTRY};
+/// let fra = REGISTRY.iter().find(|v| v.id == "FRA_CNI_1988").unwrap();
+/// assert!(matches!(fra.deviation, Deviation::Layout { prefix: "IDFRA", .. }));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Rule {
+pub enum Deviation {
     /// A national format with a layout of its own, recognised by its first
     /// characters and its shape.
     Layout {
@@ -34,6 +44,11 @@ pub enum Rule {
     /// The second character of the document code (the issuer's document type)
     /// may be a digit, where Doc 9303 asks for a letter or a filler.
     DocumentTypeDigit,
+    /// The check digit of a long document number ([`Deviation::LongDocumentNumber`])
+    /// counts the filler that ends the principal part (position 15 on TD1) as a
+    /// character of value 0, so the weights run on through it; Doc 9303 leaves
+    /// that filler out. Accepted only where the standard digit is refuted.
+    LongNumberCheckOverFiller,
 }
 
 /// One registry entry.
@@ -48,7 +63,7 @@ pub struct Variant {
     /// Issuing states it applies to (MRZ codes); empty for any issuer.
     pub issuers: &'static [&'static str],
     /// What it changes.
-    pub rule: Rule,
+    pub deviation: Deviation,
     /// Where the rule is documented, and where it was seen.
     pub source: &'static str,
 }
@@ -60,7 +75,7 @@ pub const REGISTRY: &[Variant] = &[
         title: "Document number of more than 9 characters continued in the optional data",
         formats: &[Format::Td1, Format::Td2],
         issuers: &[],
-        rule: Rule::LongDocumentNumber,
+        deviation: Deviation::LongDocumentNumber,
         source: "Doc 9303 (8th ed.) Part 5 section 4.2.2 note j (TD1) and Part 6 section 4.2.2 note j \
                  (TD2). Seen on Belgian, Senegalese (ECOWAS), Dominican and Guatemalan identity \
                  cards (idpass/smartscanner-mrz-parser #5 and #11, selfxyz/self #1336).",
@@ -70,7 +85,7 @@ pub const REGISTRY: &[Variant] = &[
         title: "Optional-data check digit written as a filler when the optional data is empty",
         formats: &[Format::Td3],
         issuers: &[],
-        rule: Rule::FillerCheckDigit { check: CheckId::OptionalData },
+        deviation: Deviation::FillerCheckDigit { check: CheckId::OptionalData },
         source: "Doc 9303 (8th ed.) Part 4 section 4.2.2, position 43: zero or filler when positions \
                  29-42 are all fillers. Seen on German, Austrian and Indian passports \
                  (Arg0s1080/mrz #3 and #21, asmarques/mrtd #5).",
@@ -80,7 +95,7 @@ pub const REGISTRY: &[Variant] = &[
         title: "French national identity card, 1988-2021 model (2 lines of 36, IDFRA)",
         formats: &[Format::FraId],
         issuers: &["FRA"],
-        rule: Rule::Layout { format: Format::FraId, prefix: "IDFRA" },
+        deviation: Deviation::Layout { format: Format::FraId, prefix: "IDFRA" },
         source: "French national format (arrete of 1987 on the carte nationale d'identite, model \
                  issued 1988-2021): line 1 surname in 6-30, department and office in 31-36; line 2 \
                  card number 1-12 with check 13, given names 14-27, birth 28-33 with check 34, sex \
@@ -91,11 +106,28 @@ pub const REGISTRY: &[Variant] = &[
         title: "Document type written as a digit (second character of the document code)",
         formats: &[Format::Td1],
         issuers: &["USA"],
-        rule: Rule::DocumentTypeDigit,
+        deviation: Deviation::DocumentTypeDigit,
         source: "Doc 9303 (8th ed.) Part 5 section 4.2.2 leaves the second character of the \
                  document code to the issuer (alphabetic in the data element table). United States \
                  cards print a digit there: permanent resident card (Form I-551) `C1`, border \
                  crossing card `A3`, seen on the public specimens of both.",
+    },
+    Variant {
+        id: "BEL_LONG_NUMBER_CHECK_OVER_FILLER",
+        title: "Long document number check digit computed with the filler at position 15 counted",
+        formats: &[Format::Td1],
+        issuers: &["BEL"],
+        deviation: Deviation::LongNumberCheckOverFiller,
+        source: "Doc 9303 (8th ed.) Part 5 section 4.2.4 (check digits in the MRZ): the long document \
+                 number check digit is computed over positions 6-14 and 16 on; \"position 15 contains '<' \
+                 and is excluded from the check digit calculation\" (Part 5 section 4.2.2 note j: the \
+                 number continues at position 16, followed by its check digit and a filler). The Belgian \
+                 identity card specimen BEL-BO-03003 (PRADO, Council of the EU) prints \
+                 IDBEL000590240<6013: its digit 3 holds only with the filler counted (000590240<601 \
+                 gives 3, 000590240601 gives 1), while specimen BEL-BO-11005 (IDBEL600001795<0152) \
+                 holds only the standard way, so both are accepted for Belgium. Both specimens are in \
+                 the test suites of cheminfo/mrz (src/parsers/__tests__/check.test.ts) and \
+                 MustelaItatsi/MrzParser (tests/Unit/DocumentTest.php).",
     },
 ];
 
@@ -139,8 +171,8 @@ fn applies(v: &Variant, format: Format, issuer: &str) -> bool {
 
 /// The national layout whose prefix and shape match, with its registry index.
 pub(crate) fn detect_layout(first_line: &str, lines: usize, width: usize) -> Option<(usize, Format)> {
-    REGISTRY.iter().enumerate().find_map(|(i, v)| match v.rule {
-        Rule::Layout { format, prefix }
+    REGISTRY.iter().enumerate().find_map(|(i, v)| match v.deviation {
+        Deviation::Layout { format, prefix }
             if first_line.starts_with(prefix) && format.lines() == lines && format.width() == width =>
         {
             Some((i, format))
@@ -151,17 +183,23 @@ pub(crate) fn detect_layout(first_line: &str, lines: usize, width: usize) -> Opt
 
 /// The registry index of the long-document-number rule for this format, if any.
 pub(crate) fn long_number(format: Format, issuer: &str) -> Option<usize> {
-    REGISTRY.iter().position(|v| v.rule == Rule::LongDocumentNumber && applies(v, format, issuer))
+    REGISTRY.iter().position(|v| v.deviation == Deviation::LongDocumentNumber && applies(v, format, issuer))
 }
 
 /// The registry index allowing `check` to be written as a filler, if any.
 pub(crate) fn filler_check(format: Format, issuer: &str, check: CheckId) -> Option<usize> {
-    REGISTRY.iter().position(|v| v.rule == (Rule::FillerCheckDigit { check }) && applies(v, format, issuer))
+    REGISTRY.iter().position(|v| v.deviation == (Deviation::FillerCheckDigit { check }) && applies(v, format, issuer))
+}
+
+/// The registry index allowing a long number's check digit computed over the
+/// filler at the end of its principal part, if any.
+pub(crate) fn long_number_over_filler(format: Format, issuer: &str) -> Option<usize> {
+    REGISTRY.iter().position(|v| v.deviation == Deviation::LongNumberCheckOverFiller && applies(v, format, issuer))
 }
 
 /// The registry index allowing a digit as the document type, if any.
 pub(crate) fn document_type_digit(format: Format, issuer: &str) -> Option<usize> {
-    REGISTRY.iter().position(|v| v.rule == Rule::DocumentTypeDigit && applies(v, format, issuer))
+    REGISTRY.iter().position(|v| v.deviation == Deviation::DocumentTypeDigit && applies(v, format, issuer))
 }
 
 #[cfg(test)]
@@ -190,5 +228,8 @@ mod tests {
         assert!(document_type_digit(Format::Td1, "USA").is_some());
         assert!(document_type_digit(Format::Td1, "FRA").is_none());
         assert!(document_type_digit(Format::Td3, "USA").is_none());
+        assert!(long_number_over_filler(Format::Td1, "BEL").is_some());
+        assert!(long_number_over_filler(Format::Td1, "UTO").is_none());
+        assert!(long_number_over_filler(Format::Td2, "BEL").is_none());
     }
 }

@@ -8,7 +8,7 @@ mod model;
 
 pub use model::{CLASSES, Model};
 
-use crate::mrz::repair::Candidate;
+use crate::mrz::Candidate;
 
 /// Why recognition failed.
 #[derive(Debug, thiserror::Error)]

@@ -14,8 +14,7 @@ use image::GrayImage;
 pub use reading::{CLASS_COUNT, GlyphReading, LineFit, MrzReading};
 
 use crate::config::Thresholds;
-use crate::mrz::repair::{self, Candidate, Repaired};
-use crate::mrz::{self, Format};
+use crate::mrz::{self, Candidate, Format, RepairBasis, Repaired};
 use crate::ocr::{Model, top_candidates};
 use crate::report::Timings;
 use crate::scan::{self, MrzLocation, Rectified, ScanError, ZoneCandidate};
@@ -145,13 +144,13 @@ impl Reader {
             .collect();
         let confidence = probs.chunks(k).map(|p| p.iter().copied().fold(0.0f32, f32::max)).sum::<f32>()
             / (probs.len() / k).max(1) as f32;
-        let attempt = match repair::repair_readings(&lines) {
+        let attempt = match mrz::repair_readings(&lines) {
             Ok(repaired) => {
                 let refs: Vec<&str> = repaired.lines.iter().map(String::as_str).collect();
                 let (refuted, format) = mrz::parse_lines(&refs).map_or((None, None), |m| {
                     (Some(m.check_digits().filter(|c| c.status.is_refuted()).count()), Some(m.format()))
                 });
-                let misfits = repaired.repairs.iter().filter(|r| r.basis == repair::RepairBasis::Alphabet).count()
+                let misfits = repaired.repairs.iter().filter(|r| r.basis == RepairBasis::Alphabet).count()
                     + repaired.doubts.len();
                 Some(Attempt { rect, probs, repaired, refuted, format, confidence, location: loc, misfits })
             }
@@ -173,7 +172,7 @@ fn runner_up(p: &[f32], format: Format, line: usize, col: usize) -> f32 {
     p.iter()
         .zip(crate::ocr::CLASSES.iter())
         .enumerate()
-        .filter(|&(i, (_, &ch))| i != first && repair::allowed_at(format, line, col, ch))
+        .filter(|&(i, (_, &ch))| i != first && mrz::allowed_at(format, line, col, ch))
         .map(|(_, (&v, _))| v)
         .fold(0.0, f32::max)
 }

@@ -5,7 +5,7 @@
 
 use crate::geometry::{Point, Quad};
 use crate::mrz::Format;
-use crate::mrz::repair::Repaired;
+use crate::mrz::Repaired;
 use crate::ocr::CLASSES;
 use crate::report::Timings;
 use crate::scan::Rectified;

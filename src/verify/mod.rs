@@ -153,7 +153,7 @@ impl Verifier {
     pub fn read_text(&self, source: &str, text: &str) -> Document {
         let mut doc = Document::empty(source.to_owned(), InputKind::Text);
         if self.config.repair {
-            match mrz::repair::repair(text) {
+            match mrz::repair(text) {
                 Ok(repaired) => {
                     doc.mrz_text = Some(repaired.text());
                     doc.repaired = Some(repaired);
@@ -212,12 +212,10 @@ impl Verifier {
 
 /// The owned MRZ of the report, with the repairs made to read it.
 fn owned(m: &Mrz<'_>, v: &Validation, doc: &Document) -> mrz::MrzData {
-    let mut data = m.to_data_with(v);
-    if let Some(r) = doc.repaired() {
-        data.repairs = r.repairs.clone();
-        data.doubts = r.doubts.clone();
+    match doc.repaired() {
+        Some(r) => m.to_data_repaired(v, r),
+        None => m.to_data_with(v),
     }
-    data
 }
 
 fn ms(t: Instant) -> f64 {
