@@ -21,17 +21,16 @@ mod capture;
 mod corpus;
 mod fonts;
 mod identity;
+mod label;
 mod render;
 mod rng;
 mod text;
 
 pub use art::Stamp;
 pub use capture::{Capture, Condition};
-pub use corpus::{
-    CharLabel, CorpusOptions, Forgery, ForgeryDetail, Generator, InvalidData, Label, Quad, Specimen, SpecimenError,
-    Truth,
-};
+pub use corpus::{CorpusOptions, Forgery, Generator, InvalidData, Specimen, SpecimenError};
 pub use identity::{DocumentData, Identity};
+pub use label::{CharLabel, ForgeryDetail, Label, Quad, Truth};
 pub use render::VizValues;
 pub use rng::Rng;
 pub use text::{TextKind, TextLabel, TextSpecimen, text_corpus};
