@@ -21,6 +21,7 @@ mod capture;
 mod corpus;
 mod fonts;
 mod identity;
+mod invalid;
 mod label;
 mod render;
 mod rng;
@@ -28,8 +29,9 @@ mod text;
 
 pub use art::Stamp;
 pub use capture::{Capture, Condition};
-pub use corpus::{CorpusOptions, Forgery, Generator, InvalidData, Specimen, SpecimenError};
+pub use corpus::{CorpusOptions, Forgery, Generator, Specimen, SpecimenError};
 pub use identity::{DocumentData, Identity};
+pub use invalid::InvalidData;
 pub use label::{CharLabel, ForgeryDetail, Label, Quad, Truth};
 pub use render::VizValues;
 pub use rng::Rng;
