@@ -5,67 +5,17 @@ use image::codecs::png::PngEncoder;
 use image::{ExtendedColorType, ImageEncoder, RgbImage};
 use imageproc::geometric_transformations::Projection;
 
-use super::art::{self, Stamp};
-use super::canvas::{Bounds, Canvas, Ink, Paper};
+use super::art::Stamp;
+use super::canvas::Bounds;
 use super::capture::{self, Capture, Condition};
 use super::fonts::{Face, FontError, Fonts};
+use super::forgery::{self, Forgery};
 use super::identity::DocumentData;
 use super::invalid::{InvalidData, make_invalid};
 use super::label::{CharLabel, ForgeryDetail, Label, Quad, Truth};
 use super::render::{self, DateStyle, MrzStyle, PageSpec, VizValues};
 use super::rng::Rng;
-use super::text::alter_checked;
-use crate::mrz::{self, CheckId, Date, Format, PartialDate};
-
-/// How a forged specimen was forged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
-#[non_exhaustive]
-pub enum Forgery {
-    /// One MRZ character covered by a check digit changed, the digit left as
-    /// it was (the label names the refuted digit).
-    CheckDigitAltered,
-    /// An MRZ field changed with its check digits recomputed; the visual zone
-    /// keeps the old value.
-    MrzRecomputed,
-    /// The MRZ re-typed in a font that is not OCR-B.
-    MrzRetyped,
-    /// Some MRZ characters pasted with small pitch, baseline, size or contrast
-    /// offsets.
-    MrzPasted,
-    /// The portrait replaced by another one with its own noise and compression
-    /// history and hard edges.
-    PortraitSubstituted,
-    /// A region of the visual zone copied over another.
-    CopyMove,
-    /// A visual-zone field altered (patched background, new value); the MRZ
-    /// keeps the genuine value.
-    VizAltered,
-    /// The MRZ printed with an ink that vanishes in infrared.
-    MrzIrInvisible,
-    /// Paper that glows under ultraviolet (ordinary paper with brighteners).
-    PaperUvGlow,
-}
-
-impl Forgery {
-    /// Every forgery type.
-    pub const ALL: [Forgery; 9] = [
-        Forgery::CheckDigitAltered,
-        Forgery::MrzRecomputed,
-        Forgery::MrzRetyped,
-        Forgery::MrzPasted,
-        Forgery::PortraitSubstituted,
-        Forgery::CopyMove,
-        Forgery::VizAltered,
-        Forgery::MrzIrInvisible,
-        Forgery::PaperUvGlow,
-    ];
-
-    /// Whether the forgery shows only in the IR or UV companion images.
-    pub fn needs_bands(self) -> bool {
-        matches!(self, Forgery::MrzIrInvisible | Forgery::PaperUvGlow)
-    }
-}
+use crate::mrz::{self, Date, Format, PartialDate};
 
 /// A rendered specimen: encoded images and the label.
 #[derive(Debug, Clone)]
@@ -332,57 +282,12 @@ impl Generator {
         let mut detail = ForgeryDetail::default();
 
         // Text-level forgeries: the MRZ as printed.
-        let mut printed = true_lines.clone();
         let forgery = if let Truth::Forged(f) = truth { Some(f) } else { None };
-        match forgery {
-            Some(Forgery::CheckDigitAltered) => {
-                let m = mrz::parse(&true_text).ok();
-                let checks: Vec<CheckId> = m.map(|m| m.check_digits().map(|c| c.id).collect()).unwrap_or_default();
-                for _ in 0..8 {
-                    let Some(&check) = rng.pick(&checks) else { break };
-                    if let Some((altered, _)) = alter_checked(&mut rng, &true_text, check, reference) {
-                        printed = altered.lines().map(str::to_owned).collect();
-                        detail.refuted_check = Some(check);
-                        break;
-                    }
-                }
-            }
-            Some(Forgery::MrzRecomputed) => {
-                let mut f = data.fields.clone();
-                let field = match rng.below(3) {
-                    0 => {
-                        // Younger by some years.
-                        let b = f.birth_date;
-                        f.birth_date =
-                            PartialDate::new(b.year() + rng.range(3, 12) as u16, b.month(), b.day().map(|d| d.min(28)))
-                                .unwrap_or(b);
-                        "birth_date"
-                    }
-                    1 => {
-                        let e = f.expiry_date.and_then(|e| e.add_years(rng.range(3, 8) as i32));
-                        f.expiry_date = e.or(f.expiry_date);
-                        if f.expiry_date.is_none() {
-                            f.surname = format!("{}A", f.surname);
-                            "surname"
-                        } else {
-                            "expiry_date"
-                        }
-                    }
-                    _ => {
-                        f.surname = rng
-                            .pick(&["Keita", "Diallo", "Sow", "Toure", "Mensah"])
-                            .copied()
-                            .unwrap_or("Sow")
-                            .to_owned();
-                        "surname"
-                    }
-                };
-                let text = mrz::generate(&f)?;
-                printed = text.lines().map(str::to_owned).collect();
-                detail.field = Some(field.into());
-            }
-            _ => {}
-        }
+        let forged_lines = match forgery {
+            Some(f) => forgery::mrz_text::forge(f, &data.fields, &true_text, reference, &mut rng, &mut detail)?,
+            None => None,
+        };
+        let printed = forged_lines.unwrap_or_else(|| true_lines.clone());
 
         // The printer: ink spread and the OCR-B implementation's glyph width.
         let mut mrz_style = MrzStyle {
@@ -392,29 +297,8 @@ impl Generator {
             ..MrzStyle::default()
         };
         let mut paper_uv = [28, 30, 48];
-        match forgery {
-            Some(Forgery::MrzRetyped) => mrz_style.face = Face::Mono,
-            Some(Forgery::MrzIrInvisible) => mrz_style.ink = Ink::Colour([30, 30, 36]),
-            Some(Forgery::PaperUvGlow) => paper_uv = [175, 180, 235],
-            Some(Forgery::MrzPasted) => {
-                // A field re-pasted: its characters share one offset.
-                let m = mrz::parse(&true_text).ok();
-                let field = *rng
-                    .pick(&[mrz::FieldId::DocumentNumber, mrz::FieldId::BirthDate, mrz::FieldId::ExpiryDate])
-                    .unwrap_or(&mrz::FieldId::BirthDate);
-                if let Some(span) = m.and_then(|m| m.span(field).or_else(|| m.span(mrz::FieldId::BirthDate))) {
-                    let dx = rng.uniform(0.15, 0.35) as f32 * if rng.chance(0.5) { 1.0 } else { -1.0 };
-                    let dy = rng.uniform(0.15, 0.35) as f32 * if rng.chance(0.5) { 1.0 } else { -1.0 };
-                    let size = rng.uniform(1.06, 1.14) as f32;
-                    let contrast = rng.uniform(0.7, 0.85) as f32;
-                    for c in span.range() {
-                        mrz_style.pasted.push(((usize::from(span.line), c), render::Paste { dx, dy, size, contrast }));
-                        detail.pasted.push((usize::from(span.line), c));
-                    }
-                    detail.field = Some(field.name().into());
-                }
-            }
-            _ => {}
+        if let Some(f) = forgery {
+            forgery::print::forge(f, &true_text, &mut rng, &mut mrz_style, &mut paper_uv, &mut detail);
         }
 
         // Render the page.
@@ -435,32 +319,10 @@ impl Generator {
         let mut page = render::render_page(&self.fonts, &spec, &mut rng);
 
         // Image-level forgeries on the page.
-        let mut page_region: Option<Bounds> = None;
-        let mut page_source: Option<Bounds> = None;
-        match forgery {
-            Some(Forgery::PortraitSubstituted) => {
-                substitute_portrait(&mut page.canvas, page.portrait, &mut rng)?;
-                page_region = Some(page.portrait);
-            }
-            Some(Forgery::CopyMove) => {
-                if let Some((src, dst, key, before, after)) = copy_move(&mut page, &mut rng) {
-                    page_region = Some(dst);
-                    page_source = Some(src);
-                    set_viz(&mut viz, key, after);
-                    detail.field = Some(key.into());
-                    detail.original = Some(before);
-                }
-            }
-            Some(Forgery::VizAltered) => {
-                if let Some((region, key, before, after)) = alter_viz(&self.fonts, &mut page, &data, style, &mut rng) {
-                    page_region = Some(region);
-                    set_viz(&mut viz, key, after);
-                    detail.field = Some(key.into());
-                    detail.original = Some(before);
-                }
-            }
-            _ => {}
-        }
+        let edit = match forgery {
+            Some(f) => forgery::page::forge(f, &self.fonts, &mut page, &data, style, &mut rng, &mut viz, &mut detail)?,
+            None => None,
+        };
 
         // A stamp pressed over the MRZ, from its own stream (the others'
         // draws are unchanged).
@@ -503,8 +365,8 @@ impl Generator {
 
         let stem = format!("{seed}-{index:05}");
         let page_bounds = Bounds { x0: 0.0, y0: 0.0, x1: pw as f32, y1: ph as f32 };
-        detail.region = page_region.map(|b| quad(&projection, b));
-        detail.source_region = page_source.map(|b| quad(&projection, b));
+        detail.region = edit.map(|e| quad(&projection, e.region));
+        detail.source_region = edit.and_then(|e| e.source).map(|b| quad(&projection, b));
         let label = Label {
             file: format!("{stem}.{ext}"),
             ir_file: ir.as_ref().map(|_| format!("{stem}-ir.png")),
@@ -540,179 +402,4 @@ impl Generator {
         };
         Ok(Specimen { visible: visible_bytes, visible_ext: ext, image, ir, uv, label })
     }
-}
-
-fn set_viz(viz: &mut VizValues, key: &str, value: String) {
-    let slot = match key {
-        "surname" => &mut viz.surname,
-        "given_names" => &mut viz.given_names,
-        "document_number" => &mut viz.document_number,
-        "birth_date" => &mut viz.birth_date,
-        "expiry_date" => &mut viz.expiry_date,
-        "issue_date" => &mut viz.issue_date,
-        "birth_place" => &mut viz.birth_place,
-        "nationality" => &mut viz.nationality,
-        "sex" => &mut viz.sex,
-        _ => return,
-    };
-    *slot = value;
-}
-
-/// Replaces the portrait with another face, compressed hard and noisier, pasted
-/// with hard edges.
-fn substitute_portrait(canvas: &mut Canvas, b: Bounds, rng: &mut Rng) -> Result<(), SpecimenError> {
-    let (w, h) = ((b.x1 - b.x0).round().max(2.0) as u32, (b.y1 - b.y0).round().max(2.0) as u32);
-    let paper = Paper { vis: [240, 240, 240], ir: 230, uv: [20, 20, 30] };
-    let mut other = Canvas::new(w, h, canvas.ppmm, paper);
-    let mut face_rng = rng.fork(0xFACE);
-    art::portrait(&mut other, Bounds { x0: 0.0, y0: 0.0, x1: w as f32, y1: h as f32 }, &mut face_rng);
-    // The substitute was printed elsewhere: it shows none of the page's UV
-    // features.
-    let mut jpeg = Vec::new();
-    let q = rng.range(18, 45) as u8;
-    JpegEncoder::new_with_quality(&mut jpeg, q).write_image(other.vis.as_raw(), w, h, ExtendedColorType::Rgb8)?;
-    let photo = image::load_from_memory(&jpeg)?.to_rgb8();
-    let mut noise = rng.fork(0xBEEF);
-    let sigma = rng.uniform(5.0, 12.0) as f32;
-    let (x0, y0) = (b.x0.round() as u32, b.y0.round() as u32);
-    for (x, y, p) in photo.enumerate_pixels() {
-        let (tx, ty) = (x0 + x, y0 + y);
-        if tx < canvas.width() && ty < canvas.height() {
-            let mut v = p.0;
-            for ch in &mut v {
-                *ch = (f32::from(*ch) + noise.normal_fast() * sigma + 0.5).max(0.0) as u8;
-            }
-            canvas.vis.put_pixel(tx, ty, image::Rgb(v));
-            let lum = (0.3 * f32::from(v[0]) + 0.59 * f32::from(v[1]) + 0.11 * f32::from(v[2])) * 0.55 + 14.0;
-            canvas.ir.put_pixel(tx, ty, image::Luma([lum as u8]));
-        }
-    }
-    Ok(())
-}
-
-/// Copies one character of a visual-zone value over another character of a
-/// value; returns (source, destination, key, value before, value after).
-fn copy_move(page: &mut render::Page, rng: &mut Rng) -> Option<(Bounds, Bounds, &'static str, String, String)> {
-    let candidates: Vec<usize> = page
-        .viz
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| {
-            matches!(f.key, "document_number" | "birth_date" | "expiry_date")
-                && f.value.chars().filter(char::is_ascii_digit).count() >= 4
-        })
-        .map(|(i, _)| i)
-        .collect();
-    let &fi = rng.pick(&candidates)?;
-    let field = page.viz.get(fi)?.clone();
-    let digits: Vec<usize> =
-        field.value.chars().enumerate().filter(|(_, c)| c.is_ascii_digit()).map(|(i, _)| i).collect();
-    for _ in 0..10 {
-        let (&a, &b) = (rng.pick(&digits)?, rng.pick(&digits)?);
-        let (ca, cb) = (field.value.chars().nth(a)?, field.value.chars().nth(b)?);
-        if ca == cb || a == b {
-            continue;
-        }
-        let (src, dst) = (*field.chars.get(a)?, *field.chars.get(b)?);
-        // Copy the source cell's pixels onto the destination cell (same size:
-        // digits share one advance in these fonts).
-        let (sx0, sy0, sx1, sy1) = page.canvas.clip(src);
-        let (dx0, dy0, _, _) = page.canvas.clip(dst);
-        let patch: Vec<(u32, u32, image::Rgb<u8>, image::Luma<u8>)> = (sy0..sy1)
-            .flat_map(|y| (sx0..sx1).map(move |x| (x, y)))
-            .map(|(x, y)| (x - sx0, y - sy0, *page.canvas.vis.get_pixel(x, y), *page.canvas.ir.get_pixel(x, y)))
-            .collect();
-        for (x, y, v, i) in patch {
-            let (tx, ty) = (dx0 + x, dy0 + y);
-            if tx < page.canvas.width() && ty < page.canvas.height() {
-                page.canvas.vis.put_pixel(tx, ty, v);
-                page.canvas.ir.put_pixel(tx, ty, i);
-            }
-        }
-        let after: String = field.value.chars().enumerate().map(|(i, c)| if i == b { ca } else { c }).collect();
-        let dst_box =
-            Bounds { x0: dx0 as f32, y0: dy0 as f32, x1: (dx0 + sx1 - sx0) as f32, y1: (dy0 + sy1 - sy0) as f32 };
-        let src_box = Bounds { x0: sx0 as f32, y0: sy0 as f32, x1: sx1 as f32, y1: sy1 as f32 };
-        return Some((src_box, dst_box, field.key, field.value.clone(), after));
-    }
-    None
-}
-
-/// Alters a visual-zone value: patches its background with a flat colour
-/// sampled nearby and prints a new value, slightly off in size and position.
-fn alter_viz(
-    fonts: &Fonts,
-    page: &mut render::Page,
-    data: &DocumentData,
-    style: DateStyle,
-    rng: &mut Rng,
-) -> Option<(Bounds, &'static str, String, String)> {
-    let keys: Vec<&'static str> = page
-        .viz
-        .iter()
-        .map(|f| f.key)
-        .filter(|k| matches!(*k, "expiry_date" | "birth_date" | "surname" | "document_number"))
-        .collect();
-    let &key = rng.pick(&keys)?;
-    let field = page.viz.iter().find(|f| f.key == key)?.clone();
-    let after = match key {
-        "expiry_date" => data
-            .fields
-            .expiry_date
-            .and_then(|e| e.add_years(rng.range(4, 9) as i32))
-            .map(|d| render::format_date(d, style))?,
-        "birth_date" => {
-            data.holder.birth_date.add_years(rng.range(4, 12) as i32).map(|d| render::format_date(d, style))?
-        }
-        "surname" => rng.pick(&["KEITA", "DIALLO", "SOW", "TOURE", "MENSAH", "BARRY"]).copied()?.to_owned(),
-        _ => {
-            let mut n: Vec<char> = field.value.chars().collect();
-            let i = rng.below(n.len() as u64) as usize;
-            if let Some(c) = n.get_mut(i) {
-                *c = if *c == '7' {
-                    '1'
-                } else if c.is_ascii_digit() {
-                    '7'
-                } else {
-                    'X'
-                };
-            }
-            n.into_iter().collect()
-        }
-    };
-    if after == field.value {
-        return None;
-    }
-    let pad = field.cap_px * 0.25;
-    let region = Bounds {
-        x0: field.bounds.x0 - pad,
-        y0: field.bounds.y0 - pad,
-        x1: field.bounds.x1 + pad * 4.0,
-        y1: field.bounds.y1 + pad,
-    };
-    // The forger's flat patch: a colour sampled just above the value.
-    let (sx, sy) = ((region.x0 + 2.0).max(0.0) as u32, (region.y0 - 2.0).max(0.0) as u32);
-    let sample = *page
-        .canvas
-        .vis
-        .get_pixel(sx.min(page.canvas.width().saturating_sub(1)), sy.min(page.canvas.height().saturating_sub(1)));
-    let (x0, y0, x1, y1) = page.canvas.clip(region);
-    for y in y0..y1 {
-        for x in x0..x1 {
-            page.canvas.vis.put_pixel(x, y, sample);
-            page.canvas.ir.put_pixel(x, y, image::Luma([232]));
-        }
-    }
-    let size = field.cap_px * rng.uniform(0.94, 1.08) as f32;
-    let face = if rng.chance(0.5) { field.face } else { Face::Sans };
-    let dy = field.cap_px * rng.uniform(-0.12, 0.12) as f32;
-    page.canvas.text(
-        fonts,
-        face,
-        &after,
-        (field.x + field.cap_px * 0.1, field.baseline + dy),
-        size,
-        Ink::Carbon([30, 30, 34]),
-    );
-    Some((region, key, field.value, after))
 }

@@ -6,7 +6,7 @@
 //! each of its characters in output pixels.
 
 use super::capture::Capture;
-use super::corpus::Forgery;
+use super::forgery::Forgery;
 use super::invalid::InvalidData;
 use super::render::VizValues;
 use crate::mrz::{CheckId, Format};

@@ -20,6 +20,7 @@ mod canvas;
 mod capture;
 mod corpus;
 mod fonts;
+mod forgery;
 mod identity;
 mod invalid;
 mod label;
@@ -29,7 +30,8 @@ mod text;
 
 pub use art::Stamp;
 pub use capture::{Capture, Condition};
-pub use corpus::{CorpusOptions, Forgery, Generator, Specimen, SpecimenError};
+pub use corpus::{CorpusOptions, Generator, Specimen, SpecimenError};
+pub use forgery::Forgery;
 pub use identity::{DocumentData, Identity};
 pub use invalid::InvalidData;
 pub use label::{CharLabel, ForgeryDetail, Label, Quad, Truth};
