@@ -18,9 +18,9 @@
 mod art;
 mod canvas;
 mod capture;
-mod corpus;
 mod fonts;
 mod forgery;
+mod generator;
 mod identity;
 mod invalid;
 mod label;
@@ -30,8 +30,8 @@ mod text;
 
 pub use art::Stamp;
 pub use capture::{Capture, Condition};
-pub use corpus::{CorpusOptions, Generator, Specimen, SpecimenError};
 pub use forgery::Forgery;
+pub use generator::{CorpusOptions, Generator, Specimen, SpecimenError};
 pub use identity::{DocumentData, Identity};
 pub use invalid::InvalidData;
 pub use label::{CharLabel, ForgeryDetail, Label, Quad, Truth};

@@ -1,8 +1,11 @@
-//! Rendered specimens, genuine and forged, with exact labels.
+//! The corpus generator: what to make ([`CorpusOptions`]), and the
+//! [`Generator`] that draws each specimen of a corpus from its seed and index
+//! (format, truth, capture condition), renders it (data, visual zone, MRZ,
+//! page, forgery, stamp, capture) and encodes its images ([`Specimen`]).
 
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
-use image::{ExtendedColorType, ImageEncoder, RgbImage};
+use image::{ExtendedColorType, GrayImage, ImageEncoder, RgbImage};
 use imageproc::geometric_transformations::Projection;
 
 use super::art::Stamp;
@@ -193,6 +196,34 @@ fn encode_png_rgb(img: &RgbImage) -> Result<Vec<u8>, image::ImageError> {
     Ok(out)
 }
 
+fn encode_png_gray(img: &GrayImage) -> Result<Vec<u8>, image::ImageError> {
+    let mut out = Vec::new();
+    PngEncoder::new(&mut out).write_image(img.as_raw(), img.width(), img.height(), ExtendedColorType::L8)?;
+    Ok(out)
+}
+
+/// The visible image as stored: JPEG at `jpeg_quality` (with what it decodes
+/// to) or PNG; returns the bytes, their extension and the decoded image.
+fn encode_visible(
+    visible: RgbImage,
+    jpeg_quality: Option<u8>,
+) -> Result<(Vec<u8>, &'static str, RgbImage), image::ImageError> {
+    match jpeg_quality {
+        Some(q) => {
+            let mut out = Vec::new();
+            JpegEncoder::new_with_quality(&mut out, q).write_image(
+                visible.as_raw(),
+                visible.width(),
+                visible.height(),
+                ExtendedColorType::Rgb8,
+            )?;
+            let decoded = image::load_from_memory(&out)?.to_rgb8();
+            Ok((out, "jpg", decoded))
+        }
+        None => Ok((encode_png_rgb(&visible)?, "png", visible)),
+    }
+}
+
 impl Generator {
     /// A generator with these options.
     ///
@@ -339,26 +370,11 @@ impl Generator {
         let bed = if capture.bed_mm.is_some() { [238, 238, 236] } else { [rng.range(200, 250) as u8; 3] };
         let mut visible = capture::warp_rgb(&page.canvas.vis, size, &projection, bed);
         capture::degrade(&mut visible, &capture, &mut rng);
-        let (visible_bytes, ext, image) = match capture.jpeg_quality {
-            Some(q) => {
-                let mut out = Vec::new();
-                JpegEncoder::new_with_quality(&mut out, q).write_image(
-                    visible.as_raw(),
-                    visible.width(),
-                    visible.height(),
-                    ExtendedColorType::Rgb8,
-                )?;
-                let decoded = image::load_from_memory(&out)?.to_rgb8();
-                (out, "jpg", decoded)
-            }
-            None => (encode_png_rgb(&visible)?, "png", visible),
-        };
+        let (visible_bytes, ext, image) = encode_visible(visible, capture.jpeg_quality)?;
         let (ir, uv) = if self.options.bands {
             let ir = capture::warp_gray(&page.canvas.ir, size, &projection, 230);
             let uv = capture::warp_rgb(&page.canvas.uv, size, &projection, [8, 8, 12]);
-            let mut ir_png = Vec::new();
-            PngEncoder::new(&mut ir_png).write_image(ir.as_raw(), ir.width(), ir.height(), ExtendedColorType::L8)?;
-            (Some(ir_png), Some(encode_png_rgb(&uv)?))
+            (Some(encode_png_gray(&ir)?), Some(encode_png_rgb(&uv)?))
         } else {
             (None, None)
         };
