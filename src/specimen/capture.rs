@@ -8,8 +8,8 @@
 use image::{GrayImage, Luma, Rgb, RgbImage};
 use imageproc::geometric_transformations::{Interpolation, Projection, warp_into};
 
-use super::art::Stamp;
 use super::rng::Rng;
+use super::stamp::Stamp;
 
 /// The family of capture conditions, for breaking accuracy down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

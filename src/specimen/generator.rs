@@ -8,7 +8,6 @@ use image::codecs::png::PngEncoder;
 use image::{ExtendedColorType, GrayImage, ImageEncoder, RgbImage};
 use imageproc::geometric_transformations::Projection;
 
-use super::art::Stamp;
 use super::canvas::Bounds;
 use super::capture::{self, Capture, Condition};
 use super::fonts::{Face, FontError, Fonts};
@@ -18,6 +17,7 @@ use super::invalid::{InvalidData, make_invalid};
 use super::label::{CharLabel, ForgeryDetail, Label, Quad, Truth};
 use super::render::{self, DateStyle, MrzStyle, PageSpec, VizValues};
 use super::rng::Rng;
+use super::stamp::Stamp;
 use crate::mrz::{self, Date, Format, PartialDate};
 
 /// A rendered specimen: encoded images and the label.

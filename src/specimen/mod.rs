@@ -26,9 +26,9 @@ mod invalid;
 mod label;
 mod render;
 mod rng;
+mod stamp;
 mod text;
 
-pub use art::Stamp;
 pub use capture::{Capture, Condition};
 pub use forgery::Forgery;
 pub use generator::{CorpusOptions, Generator, Specimen, SpecimenError};
@@ -37,4 +37,5 @@ pub use invalid::InvalidData;
 pub use label::{CharLabel, ForgeryDetail, Label, Quad, Truth};
 pub use render::VizValues;
 pub use rng::Rng;
+pub use stamp::Stamp;
 pub use text::{TextKind, TextLabel, TextSpecimen, text_corpus};
