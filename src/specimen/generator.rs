@@ -61,7 +61,8 @@ pub struct CorpusOptions {
     pub dpi: u32,
     /// Formats drawn from. Default: all.
     pub formats: Vec<Format>,
-    /// Capture conditions drawn from. Default: all.
+    /// Capture conditions drawn from. Default: [`Condition::ALL`], every
+    /// condition but [`Condition::Stamped`].
     pub conditions: Vec<Condition>,
     /// Share of forged specimens. Default 0.4.
     pub forgery_rate: f64,
@@ -182,6 +183,7 @@ impl From<FontError> for SpecimenError {
     }
 }
 
+/// The corners of a box in page pixels, mapped to output pixels.
 fn quad(p: &Projection, b: Bounds) -> Quad {
     let map = |x: f32, y: f32| {
         let (u, v) = *p * (x, y);

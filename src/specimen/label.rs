@@ -111,12 +111,12 @@ pub struct Label {
     pub mrz_quad: Quad,
     /// Each MRZ character's geometry, line by line.
     pub chars: Vec<CharLabel>,
-    /// Nominal MRZ character height and pitch in output pixels.
+    /// Nominal MRZ character (cap) height in output pixels.
     pub mrz_char_height_px: f32,
-    /// Nominal pitch in output pixels.
+    /// Nominal MRZ pitch (one character cell's width) in output pixels.
     pub mrz_pitch_px: f32,
-    /// Output image size.
+    /// Output image width in pixels.
     pub width: u32,
-    /// Output image size.
+    /// Output image height in pixels.
     pub height: u32,
 }

@@ -5,7 +5,7 @@
 //!
 //! - [`mrz_text`]: the MRZ text printed instead of the true one
 //!   (`check_digit_altered`, `mrz_recomputed`);
-//! - [`print`]: how the MRZ and the paper are printed (`mrz_retyped`,
+//! - [`print`](mod@print): how the MRZ and the paper are printed (`mrz_retyped`,
 //!   `mrz_pasted`, `mrz_ir_invisible`, `paper_uv_glow`);
 //! - [`page`]: edits to the rendered page before capture
 //!   (`portrait_substituted`, `copy_move`, `viz_altered`).
@@ -31,13 +31,14 @@ pub enum Forgery {
     MrzRecomputed,
     /// The MRZ re-typed in a font that is not OCR-B.
     MrzRetyped,
-    /// Some MRZ characters pasted with small pitch, baseline, size or contrast
-    /// offsets.
+    /// One MRZ field's characters pasted with one small offset of position,
+    /// size and contrast.
     MrzPasted,
     /// The portrait replaced by another one with its own noise and compression
     /// history and hard edges.
     PortraitSubstituted,
-    /// A region of the visual zone copied over another.
+    /// A region of the visual zone copied over another: one digit of the
+    /// document number or a date over another digit of it.
     CopyMove,
     /// A visual-zone field altered (patched background, new value); the MRZ
     /// keeps the genuine value.

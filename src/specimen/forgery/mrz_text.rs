@@ -33,7 +33,8 @@ pub(crate) fn forge(
 }
 
 /// One character changed under a check digit drawn from the document's, the
-/// digit left as it was; up to eight digits are tried.
+/// digit left as it was; up to eight check digits are drawn until one can be
+/// refuted.
 fn check_digit_altered(
     true_text: &str,
     reference: Date,

@@ -68,6 +68,8 @@ fn record(viz: &mut VizValues, detail: &mut ForgeryDetail, key: &'static str, be
     detail.original = Some(before);
 }
 
+/// Writes `value` into the visual-zone field named `key` (an unknown key is
+/// ignored).
 fn set_viz(viz: &mut VizValues, key: &str, value: String) {
     let slot = match key {
         "surname" => &mut viz.surname,
@@ -92,8 +94,9 @@ fn substitute_portrait(canvas: &mut Canvas, b: Bounds, rng: &mut Rng) -> Result<
     let mut other = Canvas::new(w, h, canvas.ppmm, paper);
     let mut face_rng = rng.fork(0xFACE);
     art::portrait(&mut other, Bounds { x0: 0.0, y0: 0.0, x1: w as f32, y1: h as f32 }, &mut face_rng);
-    // The substitute was printed elsewhere: it shows none of the page's UV
-    // features.
+    // Only the visible and infrared bands are replaced: the page's ultraviolet
+    // band keeps the genuine portrait's dark print (a shortcut; a photo
+    // pasted over it would cover it in every band).
     let mut jpeg = Vec::new();
     let q = rng.range(18, 45) as u8;
     JpegEncoder::new_with_quality(&mut jpeg, q).write_image(other.vis.as_raw(), w, h, ExtendedColorType::Rgb8)?;
@@ -116,8 +119,9 @@ fn substitute_portrait(canvas: &mut Canvas, b: Bounds, rng: &mut Rng) -> Result<
     Ok(())
 }
 
-/// Copies one character of a visual-zone value over another character of a
-/// value; returns (source, destination, key, value before, value after).
+/// Copies one digit of a visual-zone value (document number or a date) over
+/// another digit of the same value, in the visible and infrared bands;
+/// returns (source, destination, key, value before, value after).
 fn copy_move(page: &mut render::Page, rng: &mut Rng) -> Option<(Bounds, Bounds, &'static str, String, String)> {
     let candidates: Vec<usize> = page
         .viz
@@ -164,8 +168,10 @@ fn copy_move(page: &mut render::Page, rng: &mut Rng) -> Option<(Bounds, Bounds, 
     None
 }
 
-/// Alters a visual-zone value: patches its background with a flat colour
-/// sampled nearby and prints a new value, slightly off in size and position.
+/// Alters a visual-zone value (expiry, birth date, surname or document
+/// number): patches its background with a flat colour sampled nearby and
+/// prints a new value, slightly off in size and position and sometimes in
+/// another face; returns (region, key, value before, value after).
 fn alter_viz(
     fonts: &Fonts,
     page: &mut render::Page,

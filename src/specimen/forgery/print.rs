@@ -12,12 +12,13 @@ use crate::specimen::label::ForgeryDetail;
 use crate::specimen::render::{MrzStyle, Paste};
 use crate::specimen::rng::Rng;
 
-/// The paper's ultraviolet colour when `forgery` glows under UV.
+/// Paper with optical brighteners, as it glows under ultraviolet.
 const GLOWING_PAPER_UV: [u8; 3] = [175, 180, 235];
 
 /// Changes the MRZ's print style and the paper's ultraviolet colour as
 /// `forgery` does (nothing for a forgery of another stage), recording what it
-/// changed in `detail`. `true_text` is the MRZ as printed.
+/// changed in `detail`. `true_text` is the true MRZ, whose spans place a
+/// pasted field.
 pub(crate) fn forge(
     forgery: Forgery,
     true_text: &str,
