@@ -2,14 +2,15 @@
 //!
 //! Every condition is a parameter recorded in the label: quarter turn and
 //! skew, mild perspective, placement on a larger scanner bed, uneven light and
-//! glare, blur, sensor noise, JPEG re-compression. Resolution is chosen when
-//! the page is rendered (rendering at 150 dpi is scanning at 150 dpi).
+//! glare, blur, sensor noise, JPEG re-compression, an ink stamp across the MRZ
+//! (drawn in `stamp.rs`). Resolution is chosen when the page is rendered
+//! (rendering at 150 dpi is scanning at 150 dpi).
 
 use image::{GrayImage, Luma, Rgb, RgbImage};
 use imageproc::geometric_transformations::{Interpolation, Projection, warp_into};
 
-use super::art::Stamp;
 use super::rng::Rng;
+use super::stamp::Stamp;
 
 /// The family of capture conditions, for breaking accuracy down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

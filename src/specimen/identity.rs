@@ -247,8 +247,8 @@ fn weighted<'a>(rng: &mut Rng, items: &'a [(&'a str, u32)]) -> &'a str {
 }
 
 impl Identity {
-    /// A random holder born between 1940 and 18 years before... a child too,
-    /// sometimes: born up to `reference` minus one year.
+    /// A random holder born between 1940 and a year before `reference`
+    /// (children included).
     pub fn random(rng: &mut Rng, reference: Date) -> Identity {
         let sex = match rng.below(100) {
             0..=47 => 'M',

@@ -18,20 +18,24 @@
 mod art;
 mod canvas;
 mod capture;
-mod corpus;
 mod fonts;
+mod forgery;
+mod generator;
 mod identity;
+mod invalid;
+mod label;
 mod render;
 mod rng;
+mod stamp;
 mod text;
 
-pub use art::Stamp;
 pub use capture::{Capture, Condition};
-pub use corpus::{
-    CharLabel, CorpusOptions, Forgery, ForgeryDetail, Generator, InvalidData, Label, Quad, Specimen, SpecimenError,
-    Truth,
-};
+pub use forgery::Forgery;
+pub use generator::{CorpusOptions, Generator, Specimen, SpecimenError};
 pub use identity::{DocumentData, Identity};
+pub use invalid::InvalidData;
+pub use label::{CharLabel, ForgeryDetail, Label, Quad, Truth};
 pub use render::VizValues;
 pub use rng::Rng;
+pub use stamp::Stamp;
 pub use text::{TextKind, TextLabel, TextSpecimen, text_corpus};

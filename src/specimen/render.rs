@@ -203,8 +203,9 @@ pub(crate) struct Page {
     /// The MRZ zone (all lines, all cells) in pixels.
     pub(crate) mrz_bounds: Bounds,
     pub(crate) portrait: Bounds,
-    /// Nominal character height and pitch in pixels.
+    /// Nominal MRZ character (cap) height in pixels.
     pub(crate) mrz_cap_px: f32,
+    /// Nominal MRZ pitch in pixels.
     pub(crate) mrz_pitch_px: f32,
 }
 

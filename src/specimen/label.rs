@@ -1,0 +1,122 @@
+//! What a rendered specimen is, exactly: its [`Truth`] (genuine, forged, or
+//! genuine with invalid data) and its [`Label`], the record written next to
+//! the images (one `labels.jsonl` line per document with the `serde`
+//! feature): the MRZ as printed and as true, the visual zone, every capture
+//! parameter, where a forgery acted, and the geometry of the page, the MRZ and
+//! each of its characters in output pixels.
+
+use super::capture::Capture;
+use super::forgery::Forgery;
+use super::invalid::InvalidData;
+use super::render::VizValues;
+use crate::mrz::{CheckId, Format};
+
+/// What a specimen is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Truth {
+    /// A genuine, valid document.
+    Genuine,
+    /// Forged.
+    Forged(Forgery),
+    /// Genuine but with invalid data.
+    Invalid(InvalidData),
+}
+
+/// A quadrilateral in output pixels: top-left, top-right, bottom-right,
+/// bottom-left of the region as printed.
+pub type Quad = [[f32; 2]; 4];
+
+/// One MRZ character's geometry.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct CharLabel {
+    /// Line, from 0.
+    pub line: usize,
+    /// Position in the line, from 0.
+    pub index: usize,
+    /// The character printed.
+    pub ch: char,
+    /// The glyph's ink box.
+    pub ink: Quad,
+    /// The character cell (pitch wide, cap height tall).
+    pub cell: Quad,
+}
+
+/// Where and what a forgery changed.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ForgeryDetail {
+    /// The check digit a `check_digit_altered` forgery refutes.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub refuted_check: Option<CheckId>,
+    /// The field changed (MRZ or visual zone key).
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub field: Option<String>,
+    /// The value before the forgery.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub original: Option<String>,
+    /// The region changed (output pixels).
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub region: Option<Quad>,
+    /// The source of a copy-move (output pixels).
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub source_region: Option<Quad>,
+    /// MRZ characters printed with offsets, as (line, index).
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    pub pasted: Vec<(usize, usize)>,
+}
+
+/// The label of a rendered specimen.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Label {
+    /// Image file name (visible light).
+    pub file: String,
+    /// Infrared companion, when rendered.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub ir_file: Option<String>,
+    /// Ultraviolet companion, when rendered.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub uv_file: Option<String>,
+    /// Corpus seed.
+    pub seed: u64,
+    /// Index in the corpus.
+    pub index: u64,
+    /// The document's format.
+    pub format: Format,
+    /// Genuine or not.
+    pub genuine: bool,
+    /// The forgery type, if forged.
+    pub forgery: Option<Forgery>,
+    /// Invalid data, if any (not a forgery).
+    pub invalid: Option<InvalidData>,
+    /// Details of the forgery.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub detail: ForgeryDetail,
+    /// The MRZ lines exactly as printed.
+    pub mrz_lines: Vec<String>,
+    /// The true document data (what a genuine MRZ would encode).
+    pub true_mrz_lines: Vec<String>,
+    /// The visual zone as printed.
+    pub viz: VizValues,
+    /// Every capture parameter.
+    pub capture: Capture,
+    /// The page's corners in the output image.
+    pub page_quad: Quad,
+    /// The MRZ zone's corners in the output image.
+    pub mrz_quad: Quad,
+    /// Each MRZ character's geometry, line by line.
+    pub chars: Vec<CharLabel>,
+    /// Nominal MRZ character (cap) height in output pixels.
+    pub mrz_char_height_px: f32,
+    /// Nominal MRZ pitch (one character cell's width) in output pixels.
+    pub mrz_pitch_px: f32,
+    /// Output image width in pixels.
+    pub width: u32,
+    /// Output image height in pixels.
+    pub height: u32,
+}
