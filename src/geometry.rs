@@ -119,6 +119,42 @@ impl Quad {
     }
 }
 
+/// Serde for a [`Quad`] written as its four points, `[[x, y], ...]` (the
+/// specimen labels' form).
+#[cfg(feature = "serde")]
+pub(crate) mod as_points {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{Point, Quad};
+
+    /// Writes the corners.
+    pub(crate) fn serialize<S: Serializer>(q: &Quad, s: S) -> Result<S::Ok, S::Error> {
+        q.corners.serialize(s)
+    }
+
+    /// Reads the corners.
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Quad, D::Error> {
+        <[Point; 4]>::deserialize(d).map(Quad::new)
+    }
+
+    /// The same for an optional quadrilateral.
+    pub(crate) mod option {
+        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+        use super::super::{Point, Quad};
+
+        /// Writes the corners, or nothing.
+        pub(crate) fn serialize<S: Serializer>(q: &Option<Quad>, s: S) -> Result<S::Ok, S::Error> {
+            q.map(|q| q.corners).serialize(s)
+        }
+
+        /// Reads the corners, or nothing.
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Quad>, D::Error> {
+            Option::<[Point; 4]>::deserialize(d).map(|c| c.map(Quad::new))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,8 +21,8 @@ fn reference() -> mrz::Date {
 }
 
 fn bbox(q: &Quad) -> (f32, f32, f32, f32) {
-    let xs = q.iter().map(|p| p[0]);
-    let ys = q.iter().map(|p| p[1]);
+    let xs = q.corners.iter().map(|p| p.x);
+    let ys = q.corners.iter().map(|p| p.y);
     (
         xs.clone().fold(f32::MAX, f32::min),
         ys.clone().fold(f32::MAX, f32::min),
@@ -33,14 +33,14 @@ fn bbox(q: &Quad) -> (f32, f32, f32, f32) {
 
 /// Whether a point lies in a convex quad grown by `grow` pixels.
 fn in_quad(q: &Quad, grow: f32, x: f32, y: f32) -> bool {
-    let cx = q.iter().map(|p| p[0]).sum::<f32>() / 4.0;
-    let cy = q.iter().map(|p| p[1]).sum::<f32>() / 4.0;
+    let (cx, cy) = (q.centre().x, q.centre().y);
     let grown: Vec<(f32, f32)> = q
+        .corners
         .iter()
         .map(|p| {
-            let (dx, dy) = (p[0] - cx, p[1] - cy);
+            let (dx, dy) = (p.x - cx, p.y - cy);
             let d = (dx * dx + dy * dy).sqrt().max(1e-3);
-            (p[0] + dx / d * grow, p[1] + dy / d * grow)
+            (p.x + dx / d * grow, p.y + dy / d * grow)
         })
         .collect();
     let mut sign = 0.0f32;
@@ -275,8 +275,8 @@ fn capture_geometry_is_labelled() {
     let s = render(500, Format::Td3, Truth::Genuine, Condition::QuarterTurn);
     let l = &s.label;
     // The page's top edge points along the rotation the label gives.
-    let [tl, tr, ..] = l.page_quad;
-    let angle = (tr[1] - tl[1]).atan2(tr[0] - tl[0]).to_degrees();
+    let [tl, tr, ..] = l.page_quad.corners;
+    let angle = (tr.y - tl.y).atan2(tr.x - tl.x).to_degrees();
     let expected = f32::from(l.capture.quarter_turns) * 90.0 + l.capture.skew_deg;
     let diff = (angle - expected).rem_euclid(360.0);
     assert!(!(1.0..=359.0).contains(&diff), "{angle} vs {expected}");

@@ -185,11 +185,7 @@ impl From<FontError> for SpecimenError {
 
 /// The corners of a box in page pixels, mapped to output pixels.
 fn quad(p: &Projection, b: Bounds) -> Quad {
-    let map = |x: f32, y: f32| {
-        let (u, v) = *p * (x, y);
-        [u, v]
-    };
-    [map(b.x0, b.y0), map(b.x1, b.y0), map(b.x1, b.y1), map(b.x0, b.y1)]
+    Quad::from_box(b.x0, b.y0, b.x1, b.y1).map(|q| crate::Point::from(*p * (q.x, q.y)))
 }
 
 fn encode_png_rgb(img: &RgbImage) -> Result<Vec<u8>, image::ImageError> {

@@ -23,9 +23,7 @@ pub enum Truth {
     Invalid(InvalidData),
 }
 
-/// A quadrilateral in output pixels: top-left, top-right, bottom-right,
-/// bottom-left of the region as printed.
-pub type Quad = [[f32; 2]; 4];
+pub use crate::geometry::Quad;
 
 /// One MRZ character's geometry.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,8 +37,10 @@ pub struct CharLabel {
     /// The character printed.
     pub ch: char,
     /// The glyph's ink box.
+    #[cfg_attr(feature = "serde", serde(with = "crate::geometry::as_points"))]
     pub ink: Quad,
     /// The character cell (pitch wide, cap height tall).
+    #[cfg_attr(feature = "serde", serde(with = "crate::geometry::as_points"))]
     pub cell: Quad,
 }
 
@@ -59,10 +59,16 @@ pub struct ForgeryDetail {
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub original: Option<String>,
     /// The region changed (output pixels).
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none", with = "crate::geometry::as_points::option")
+    )]
     pub region: Option<Quad>,
     /// The source of a copy-move (output pixels).
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none", with = "crate::geometry::as_points::option")
+    )]
     pub source_region: Option<Quad>,
     /// MRZ characters printed with offsets, as (line, index).
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -106,8 +112,10 @@ pub struct Label {
     /// Every capture parameter.
     pub capture: Capture,
     /// The page's corners in the output image.
+    #[cfg_attr(feature = "serde", serde(with = "crate::geometry::as_points"))]
     pub page_quad: Quad,
     /// The MRZ zone's corners in the output image.
+    #[cfg_attr(feature = "serde", serde(with = "crate::geometry::as_points"))]
     pub mrz_quad: Quad,
     /// Each MRZ character's geometry, line by line.
     pub chars: Vec<CharLabel>,

@@ -65,7 +65,8 @@ fn main() -> ExitCode {
             let Ok(layout) = locate(&gray, &Thresholds::default()) else { return (out, 0) };
             let locs: Vec<_> = layout.zones.into_iter().map(|z| z.location).collect();
             let format: Format = l.format;
-            let truth = (l.mrz_quad[1][0] - l.mrz_quad[0][0], l.mrz_quad[1][1] - l.mrz_quad[0][1]);
+            let truth =
+                (l.mrz_quad.corners[1].x - l.mrz_quad.corners[0].x, l.mrz_quad.corners[1].y - l.mrz_quad.corners[0].y);
             let Some(loc) = locs.iter().find(|loc| loc.lines.len() == format.lines()) else { return (out, 0) };
             let loc =
                 if loc.direction.x * truth.0 + loc.direction.y * truth.1 < 0.0 { loc.flipped() } else { loc.clone() };
@@ -76,8 +77,7 @@ fn main() -> ExitCode {
             for (c, t) in r.cells.iter().zip(&l.chars) {
                 // Keep cells the grid put on their character (a quarter pitch).
                 let (cx, cy) = (c.page.centre().x, c.page.centre().y);
-                let tx = t.cell.iter().map(|p| p[0]).sum::<f32>() / 4.0;
-                let ty = t.cell.iter().map(|p| p[1]).sum::<f32>() / 4.0;
+                let (tx, ty) = (t.cell.centre().x, t.cell.centre().y);
                 if ((cx - tx).powi(2) + (cy - ty).powi(2)).sqrt() > l.mrz_pitch_px * 0.25 {
                     continue;
                 }

@@ -24,7 +24,8 @@ fn main() {
             let locs: Vec<_> = layout.zones.into_iter().map(|z| z.location).collect();
             ms += t.elapsed().as_secs_f64() * 1000.0;
             let l = &s.label;
-            let truth_dir = (l.mrz_quad[1][0] - l.mrz_quad[0][0], l.mrz_quad[1][1] - l.mrz_quad[0][1]);
+            let truth_dir =
+                (l.mrz_quad.corners[1].x - l.mrz_quad.corners[0].x, l.mrz_quad.corners[1].y - l.mrz_quad.corners[0].y);
             let Some(loc) = locs.iter().find(|loc| loc.lines.len() == format.lines()) else { continue };
             found += 1;
             let loc = if loc.direction.x * truth_dir.0 + loc.direction.y * truth_dir.1 < 0.0 {
@@ -35,8 +36,7 @@ fn main() {
             let Some(r) = rectify(&gray, &loc, format.width()) else { continue };
             let ok = r.cells.iter().zip(&l.chars).all(|(c, t)| {
                 let (cx, cy) = (c.page.centre().x, c.page.centre().y);
-                let tx = t.cell.iter().map(|p| p[0]).sum::<f32>() / 4.0;
-                let ty = t.cell.iter().map(|p| p[1]).sum::<f32>() / 4.0;
+                let (tx, ty) = (t.cell.centre().x, t.cell.centre().y);
                 ((cx - tx).powi(2) + (cy - ty).powi(2)).sqrt() < l.mrz_pitch_px * 0.25
             });
             if ok {
