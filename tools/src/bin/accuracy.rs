@@ -2,7 +2,7 @@
 //! by capture condition and format.
 //!
 //! ```text
-//! cargo run --release --features specimen --example accuracy -- --seed 900000 --per-cell 20
+//! cargo run --release -p mrtd-verify-tools --bin accuracy -- --seed 900000 --per-cell 20
 //! ```
 //!
 //! For each (condition, format) it renders `per-cell` genuine documents (and,

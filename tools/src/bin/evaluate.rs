@@ -3,7 +3,7 @@
 //! the MRZ `lines` or `mrz_lines`).
 //!
 //! ```text
-//! cargo run --release --example evaluate -- path/to/labels.jsonl
+//! cargo run --release -p mrtd-verify-tools --bin evaluate -- path/to/labels.jsonl
 //! ```
 
 use std::path::Path;
