@@ -8,6 +8,7 @@
 //!      --repair               repair text input too (images are always repaired)
 //!      --format json|text     JSON Lines (default when piped) or a readable table
 //!      --reference-date D     judge expiry on D (YYYY-MM-DD) instead of today
+//!      --explain DIR          one annotated PNG per scanned document
 //! ```
 //!
 //! Exit code: 0 when every document passed, 1 when some did not, 2 when the run
@@ -44,6 +45,10 @@ struct Args {
     /// Judge expiry against this date (YYYY-MM-DD) instead of today.
     #[arg(long, value_parser = parse_date)]
     reference_date: Option<Date>,
+    /// Write one annotated PNG per scanned document to this folder: the MRZ
+    /// box, every finding that did not pass outlined and labelled, the verdict.
+    #[arg(long, value_name = "DIR")]
+    explain: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -149,7 +154,24 @@ fn main() -> ExitCode {
             ProgressStyle::with_template("{bar:40} {pos}/{len} {elapsed} {msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
-        let image_reports = verifier.verify_files(&documents, |_| bar.inc(1));
+        if let Some(dir) = &args.explain
+            && let Err(e) = std::fs::create_dir_all(dir)
+        {
+            eprintln!("scan: --explain {}: {e}", dir.display());
+            return ExitCode::from(2);
+        }
+        let image_reports = verifier.verify_files(&documents, |doc, report| {
+            if let Some(dir) = &args.explain
+                && let Some(picture) = mrtd_verify::explain::annotate(doc, report)
+            {
+                let name = Path::new(doc.source()).file_stem().map_or("document".into(), |s| s.to_string_lossy());
+                let out = dir.join(format!("{name}.png"));
+                if let Err(e) = picture.save(&out) {
+                    bar.println(format!("scan: {}: {e}", out.display()));
+                }
+            }
+            bar.inc(1);
+        });
         bar.finish_and_clear();
         reports.extend(image_reports);
     }

@@ -150,6 +150,50 @@ pub struct Thresholds {
     pub width_short_glyphs: usize,
     /// See `width_short_glyphs`. Default 42.0.
     pub width_long_ratio: f32,
+    /// The print checks need at least this resolution (estimated from the
+    /// MRZ pitch); below it they are skipped (`scan_quality`). Default 110.
+    pub print_min_dpi: f32,
+    /// The print checks are skipped (`scan_quality`) when the MRZ's ink edges
+    /// are wider than this (`quality.sharpness`). Default 0.45 mm.
+    pub print_max_blur_mm: f32,
+    /// The print checks measure only glyphs the model read with at least this
+    /// probability (a misread glyph would be compared with the wrong
+    /// character's reference). Default 0.6.
+    pub print_min_confidence: f32,
+    /// `print.font` also fails when the glyphs' ink boxes sit further than
+    /// this from OCR-B's, class by class (mean summed offset in character
+    /// heights and pitches, once the document's own scale is taken out).
+    pub print_geometry_max: f32,
+    /// `print.font` fails when the median match of the MRZ's glyphs with the
+    /// OCR-B reference (a correlation, 1 for identical) is below this.
+    pub print_font_min: f32,
+    /// `print.position` warns when a run of neighbouring characters is off
+    /// its line's grid or baseline by more than this many spreads (the scan
+    /// statistic: the run's summed offset over its standard error).
+    pub print_position_z: f32,
+    /// `print.size`: the same for character height.
+    pub print_size_z: f32,
+    /// `print.ink`: the same for ink darkness and stroke weight.
+    pub print_ink_z: f32,
+    /// `print.shape`: the same for unlikeness to the document's other
+    /// instances of the character.
+    pub print_shape_z: f32,
+    /// The least spread assumed for positions (pitches and character
+    /// heights): a printer and scanner place glyphs no better than this, so
+    /// a very clean document's tiny spread does not magnify noise.
+    pub print_position_floor: f32,
+    /// The least spread assumed for relative sizes and stroke weights.
+    pub print_size_floor: f32,
+    /// The least spread assumed for ink darkness (0..1).
+    pub print_ink_floor: f32,
+    /// The least spread assumed for shape unlikeness.
+    pub print_shape_floor: f32,
+    /// `print.layout` warns below this character height at the 2.54 mm
+    /// pitch. Default 1.8 mm (Doc 9303: about 2.0 mm at least).
+    pub print_height_min_mm: f32,
+    /// `print.layout` warns above this character height. Default 3.4 mm
+    /// (Doc 9303: about 3.2 mm at most).
+    pub print_height_max_mm: f32,
 }
 
 impl Default for Thresholds {
@@ -164,6 +208,21 @@ impl Default for Thresholds {
             width_long_glyphs: 40,
             width_short_glyphs: 33,
             width_long_ratio: 42.0,
+            print_min_dpi: 110.0,
+            print_max_blur_mm: 0.45,
+            print_min_confidence: 0.6,
+            print_geometry_max: 0.17,
+            print_font_min: 0.80,
+            print_position_z: 8.2,
+            print_size_z: 15.4,
+            print_ink_z: 16.9,
+            print_shape_z: 30.1,
+            print_position_floor: 0.02,
+            print_size_floor: 0.02,
+            print_ink_floor: 0.02,
+            print_shape_floor: 0.02,
+            print_height_min_mm: 1.8,
+            print_height_max_mm: 3.4,
         }
     }
 }

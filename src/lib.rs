@@ -48,6 +48,7 @@
 //!   ([`scan`]); re-exports the [`image`] crate it uses.
 //! - `ocr` (default): recognising MRZ characters with the bundled ONNX model
 //!   ([`ocr`]): [`Verifier::verify`] reads scans.
+//! - `explain` (default): annotated pictures of a verdict ([`explain`]).
 //! - `specimen`: the synthetic specimen generator ([`specimen`]).
 
 #![forbid(unsafe_code)]
@@ -63,6 +64,8 @@ pub mod checks;
 mod config;
 mod document;
 mod error;
+#[cfg(feature = "explain")]
+pub mod explain;
 #[doc(hidden)]
 pub mod fuzz;
 mod geometry;

@@ -462,7 +462,8 @@ pub struct Report {
 
 impl Report {
     /// A report on findings: the verdict follows from them ([`verdict_of`]);
-    /// an `unreadable` verdict never carries an MRZ marked valid.
+    /// an MRZ whose reading is in doubt (an `inconclusive` finding, an
+    /// `unreadable` verdict) is never marked valid.
     pub fn new(
         source: impl Into<String>,
         mrz: Option<MrzData>,
@@ -470,8 +471,9 @@ impl Report {
         checks: Vec<CheckRun>,
     ) -> Report {
         let verdict = verdict_of(&findings);
+        let in_doubt = findings.iter().any(|f| f.status == Status::Inconclusive);
         let mrz = mrz.map(|mut m| {
-            m.valid &= verdict != Verdict::Unreadable;
+            m.valid &= verdict != Verdict::Unreadable && !in_doubt;
             m
         });
         Report { source: source.into(), verdict, mrz, findings, checks, error: None, scan: None, timings_ms: None }
@@ -488,23 +490,51 @@ impl Report {
     }
 }
 
+/// The families whose findings rest on the physical print or page, measured
+/// only where the reading is sure: their `fail` is hard evidence even when
+/// other characters of the reading are in doubt.
+pub const PHYSICAL_FAMILIES: [&str; 5] = ["print", "tamper", "photo", "ir", "uv"];
+
+impl Finding {
+    /// The family of the check (`mrz` for `mrz.check_digit.birth_date`).
+    pub fn family(&self) -> &str {
+        self.check.split('.').next().unwrap_or("")
+    }
+
+    /// Whether this is a `fail` of the print or the page
+    /// ([`PHYSICAL_FAMILIES`]).
+    pub fn is_physical_fail(&self) -> bool {
+        self.status == Status::Fail && PHYSICAL_FAMILIES.contains(&self.family())
+    }
+}
+
 /// The verdict findings call for, one pure function of their statuses:
-/// `unreadable` if any is inconclusive (a scan that cannot be judged is never
-/// reported as forged), else `fail` if any failed, else `refer` if any
-/// warned, else `pass`. Skipped findings do not count.
+///
+/// 1. `fail` if the print or the page failed ([`PHYSICAL_FAMILIES`]: an MRZ
+///    in another font, copied characters): that evidence is measured on the
+///    characters read with confidence and stands even when others are in
+///    doubt;
+/// 2. else `unreadable` if any finding is inconclusive (a scan that cannot
+///    be judged is never reported as forged on the MRZ's data);
+/// 3. else `fail` if any failed, `refer` if any warned, `pass` otherwise.
+///
+/// Skipped findings do not count.
 ///
 /// # Examples
 ///
 /// ```
 /// use mrtd_verify::{verdict_of, Evidence, Finding, Status, Verdict};
-/// let f = |s| Finding::new("x.y", s, 0.5, Evidence::default(), "");
+/// let f = |id, s| Finding::new(id, s, 0.5, Evidence::default(), "");
 /// assert_eq!(verdict_of(&[]), Verdict::Pass);
-/// assert_eq!(verdict_of(&[f(Status::Pass), f(Status::Warn)]), Verdict::Refer);
-/// assert_eq!(verdict_of(&[f(Status::Fail), f(Status::Inconclusive)]), Verdict::Unreadable);
+/// assert_eq!(verdict_of(&[f("mrz.sex", Status::Pass), f("mrz.expiry", Status::Warn)]), Verdict::Refer);
+/// assert_eq!(verdict_of(&[f("mrz.check_digit.composite", Status::Fail), f("ocr.close_call", Status::Inconclusive)]), Verdict::Unreadable);
+/// assert_eq!(verdict_of(&[f("print.font", Status::Fail), f("ocr.close_call", Status::Inconclusive)]), Verdict::Fail);
 /// ```
 pub fn verdict_of(findings: &[Finding]) -> Verdict {
     let any = |s: Status| findings.iter().any(|f| f.status == s);
-    if any(Status::Inconclusive) {
+    if findings.iter().any(Finding::is_physical_fail) {
+        Verdict::Fail
+    } else if any(Status::Inconclusive) {
         Verdict::Unreadable
     } else if any(Status::Fail) {
         Verdict::Fail
@@ -574,7 +604,7 @@ mod tests {
     use super::*;
 
     fn finding(status: Status) -> Finding {
-        Finding::new("t.x", status, 0.5, Evidence::default(), "")
+        Finding::new("mrz.x", status, 0.5, Evidence::default(), "")
     }
 
     /// The verdict as a table of the statuses present.
@@ -601,6 +631,18 @@ mod tests {
             // Order does not matter.
             let reversed: Vec<Finding> = findings.iter().rev().cloned().collect();
             assert_eq!(verdict_of(&reversed), verdict, "{statuses:?} reversed");
+        }
+        // A physical fail stands over an inconclusive reading; a physical
+        // warning does not.
+        let print = |s| Finding::new("print.font", s, 0.1, Evidence::default(), "");
+        let table: [(Vec<Finding>, Verdict); 4] = [
+            (vec![print(Status::Fail), finding(Status::Inconclusive)], Verdict::Fail),
+            (vec![print(Status::Warn), finding(Status::Inconclusive)], Verdict::Unreadable),
+            (vec![print(Status::Fail), finding(Status::Pass)], Verdict::Fail),
+            (vec![print(Status::Pass), finding(Status::Fail), finding(Status::Inconclusive)], Verdict::Unreadable),
+        ];
+        for (findings, verdict) in table {
+            assert_eq!(verdict_of(&findings), verdict);
         }
     }
 

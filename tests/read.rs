@@ -95,13 +95,23 @@ fn captures_of_every_kind_are_read() {
 }
 
 /// An MRZ printed in another font is a print forgery, not a reading failure:
-/// the reader still returns it (the print checks judge the font).
+/// the reader still returns a reading (the print checks judge the font),
+/// whatever monospaced font the generator re-typed it in.
 #[test]
 fn retyped_mrz_is_still_read() {
     let g = Generator::new(CorpusOptions::default().bands(false)).unwrap();
-    let s = g.render(777_778, 1, Format::Td3, Truth::Forged(Forgery::MrzRetyped), Condition::Clean).unwrap();
-    let report = verifier().verify_image("retyped", &s.visible);
-    assert_ne!(report.verdict, Verdict::Unreadable, "{:?}", report.error);
+    let mut fonts = std::collections::BTreeSet::new();
+    let mut flagged = 0;
+    for i in 0..9 {
+        let s = g.render(777_778, i, Format::Td3, Truth::Forged(Forgery::MrzRetyped), Condition::Clean).unwrap();
+        fonts.insert(s.label.detail.font.clone().unwrap());
+        let doc = verifier().read(&Scan::from_bytes("retyped", s.visible.as_slice()));
+        assert!(doc.reading().is_some(), "{i}: {:?}", doc.error());
+        flagged += usize::from(verifier().judge(&doc).verdict != Verdict::Pass);
+    }
+    assert!(fonts.len() >= 2, "{fonts:?}");
+    // Most are flagged; the calibration tool measures the rate on hundreds.
+    assert!(flagged >= 6, "{flagged} of 9 flagged");
 }
 
 /// Every malformed input gives a clear error and an `unreadable` verdict.

@@ -69,7 +69,7 @@ fn image_reports_conform() {
     files.sort();
     let docs = mrtd_verify::group_companions(&files);
     assert!(docs.iter().any(|d| d.ir.is_some()));
-    let reports = verifier.verify_files(&docs, |_| {});
+    let reports = verifier.verify_files(&docs, |_, _| {});
     assert!(reports.iter().any(|r| r.scan.as_ref().is_some_and(|s| s.bands.len() == 3)));
     assert!(reports.iter().any(|r| r.error.is_some()));
     check_all(&reports);

@@ -12,7 +12,9 @@
 //! |---|---|---|
 //! | `mrz` | check digits, data rules, repairs and doubts ([`mrz_data`]) | an MRZ (text or image) |
 //! | `ocr` | whether the reading can be trusted ([`ocr_trust`]) | an MRZ read from an image |
-//! | `print`, `viz`, `photo`, `tamper`, `ir`, `uv` | not implemented yet: reported as skipped | an image |
+//! | `quality` | resolution, sharpness, exposure, glare: informs, never accuses ([`quality`]) | an image |
+//! | `print` | MRZ print conformity: font, position, size, ink, shape, layout ([`print`]) | an MRZ read from an image |
+//! | `viz`, `photo`, `tamper`, `ir`, `uv` | not implemented yet: reported as skipped | an image |
 //!
 //! Every report lists every family of [`FAMILIES`] with whether it ran, so a
 //! `pass` never hides a family that did not look at the document.
@@ -20,6 +22,12 @@
 pub mod mrz_data;
 #[cfg(feature = "ocr")]
 pub mod ocr_trust;
+#[cfg(feature = "ocr")]
+pub mod print;
+#[cfg(feature = "ocr")]
+pub mod quality;
+#[cfg(feature = "ocr")]
+mod stats;
 
 use std::fmt;
 use std::time::Instant;
@@ -30,9 +38,10 @@ use crate::mrz::{Mrz, Validation};
 use crate::report::{CheckRun, Finding, ReportError, SkipReason};
 
 /// The check families every report accounts for, with what each checks.
-pub const FAMILIES: [(&str, &str); 8] = [
+pub const FAMILIES: [(&str, &str); 9] = [
     ("mrz", "MRZ data: check digits, field rules, repairs"),
     ("ocr", "trust in the MRZ reading: character confidence where no check digit vouches"),
+    ("quality", "scan quality: resolution, sharpness, exposure, glare"),
     ("print", "MRZ print conformity: font, pitch, baseline, size and ink"),
     ("viz", "visual zone against the MRZ"),
     ("photo", "portrait substitution"),
@@ -186,7 +195,7 @@ impl Registry {
     pub fn standard() -> Registry {
         let r = Registry::empty().with(mrz_data::MrzDataCheck);
         #[cfg(feature = "ocr")]
-        let r = r.with(ocr_trust::ReadingTrust);
+        let r = r.with(ocr_trust::ReadingTrust).with(quality::QualityCheck).with(print::PrintCheck);
         r
     }
 

@@ -27,6 +27,8 @@ const TOP_K: usize = 3;
 /// One reading attempt (a zone, an orientation, a width).
 struct Attempt {
     rect: Rectified,
+    /// The cells as the model saw them.
+    cells: Vec<f32>,
     probs: Vec<f32>,
     repaired: Repaired,
     /// Refuted check digits after repair (`None` if it does not parse).
@@ -114,7 +116,7 @@ impl Reader {
         };
         let placement = (a.location.quad(), a.location.angle_deg());
         let runner_up = |p: &[f32], line: usize, col: usize| runner_up(p, format, line, col);
-        Ok(MrzReading::new(format, a.rect, &a.probs, a.repaired, placement, runner_up, *timings))
+        Ok(MrzReading::new(format, (a.rect, a.cells), &a.probs, a.repaired, placement, runner_up, *timings))
     }
 
     fn attempt(
@@ -126,10 +128,10 @@ impl Reader {
     ) -> Result<Option<Attempt>, crate::Error> {
         let t = Instant::now();
         let Some(rect) = scan::rectify(page, &loc, width) else { return Ok(None) };
-        let pixels = scan::cell_tensor(&rect);
+        let cells = scan::cell_tensor(&rect);
         timings.segment += ms(t);
         let t = Instant::now();
-        let probs = self.model.probabilities(pixels)?;
+        let probs = self.model.probabilities(cells.clone())?;
         timings.recognise += ms(t);
         let t = Instant::now();
         let k = CLASS_COUNT;
@@ -152,7 +154,7 @@ impl Reader {
                 });
                 let misfits = repaired.repairs.iter().filter(|r| r.basis == RepairBasis::Alphabet).count()
                     + repaired.doubts.len();
-                Some(Attempt { rect, probs, repaired, refuted, format, confidence, location: loc, misfits })
+                Some(Attempt { rect, cells, probs, repaired, refuted, format, confidence, location: loc, misfits })
             }
             Err(_) => None,
         };

@@ -8,6 +8,8 @@ static SANS: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Regular.t
 static SANS_BOLD: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Bold.ttf");
 static SERIF: &[u8] = include_bytes!("../../assets/fonts/LiberationSerif-Regular.ttf");
 static MONO: &[u8] = include_bytes!("../../assets/fonts/LiberationMono-Regular.ttf");
+static MONO_DEJAVU: &[u8] = include_bytes!("../../assets/fonts/DejaVuSansMono.ttf");
+static MONO_INCONSOLATA: &[u8] = include_bytes!("../../assets/fonts/Inconsolata.otf");
 
 /// A font of the generator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -22,8 +24,31 @@ pub(crate) enum Face {
     SansBold,
     /// Serif.
     Serif,
-    /// A monospaced font that is not OCR-B (forgeries).
+    /// A monospaced font that is not OCR-B (forgeries): Liberation Mono.
     Mono,
+    /// Another: DejaVu Sans Mono.
+    MonoDejaVu,
+    /// Another: Inconsolata.
+    MonoInconsolata,
+}
+
+impl Face {
+    /// The monospaced fonts an MRZ can be re-typed in.
+    pub(crate) const RETYPE: [Face; 3] = [Face::Mono, Face::MonoDejaVu, Face::MonoInconsolata];
+
+    /// The font's name, for labels.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Face::OcrB => "OCR-B",
+            Face::OcrBSharp => "OCR-B sharp",
+            Face::Sans => "Liberation Sans",
+            Face::SansBold => "Liberation Sans Bold",
+            Face::Serif => "Liberation Serif",
+            Face::Mono => "Liberation Mono",
+            Face::MonoDejaVu => "DejaVu Sans Mono",
+            Face::MonoInconsolata => "Inconsolata",
+        }
+    }
 }
 
 /// The parsed fonts, loaded once per generator.
@@ -34,6 +59,8 @@ pub(crate) struct Fonts {
     sans_bold: FontRef<'static>,
     serif: FontRef<'static>,
     mono: FontRef<'static>,
+    mono_dejavu: FontRef<'static>,
+    mono_inconsolata: FontRef<'static>,
 }
 
 /// A font failed to parse (the embedded files are fixed, so this is a build
@@ -52,6 +79,8 @@ impl Fonts {
             sans_bold: parse(SANS_BOLD)?,
             serif: parse(SERIF)?,
             mono: parse(MONO)?,
+            mono_dejavu: parse(MONO_DEJAVU)?,
+            mono_inconsolata: parse(MONO_INCONSOLATA)?,
         })
     }
 
@@ -63,6 +92,8 @@ impl Fonts {
             Face::SansBold => &self.sans_bold,
             Face::Serif => &self.serif,
             Face::Mono => &self.mono,
+            Face::MonoDejaVu => &self.mono_dejavu,
+            Face::MonoInconsolata => &self.mono_inconsolata,
         }
     }
 

@@ -70,6 +70,9 @@ pub struct ForgeryDetail {
         serde(default, skip_serializing_if = "Option::is_none", with = "crate::geometry::as_points::option")
     )]
     pub source_region: Option<Quad>,
+    /// The font an `mrz_retyped` forgery printed the MRZ in.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub font: Option<String>,
     /// MRZ characters printed with offsets, as (line, index).
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
     pub pasted: Vec<(usize, usize)>,

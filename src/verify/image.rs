@@ -124,19 +124,21 @@ impl Verifier {
     /// its document is processed, so memory holds only the documents in
     /// flight), in parallel with the `rayon` feature; reports in input
     /// order. A file that cannot be read gives an `unreadable` report with
-    /// an `io` error; the batch goes on. `progress` is called after each
-    /// document, from the worker threads.
-    pub fn verify_files(&self, files: &[ScanFiles], progress: impl Fn(&Report) + Sync) -> Vec<Report> {
+    /// an `io` error; the batch goes on. `inspect` sees each document with
+    /// its report once judged (to draw its picture, count progress...), from
+    /// the worker threads, before the document is dropped.
+    pub fn verify_files(&self, files: &[ScanFiles], inspect: impl Fn(&Document, &Report) + Sync) -> Vec<Report> {
         let one = |f: &ScanFiles| {
-            let report = match f.load() {
-                Ok(scan) => self.verify(&scan),
+            let doc = match f.load() {
+                Ok(scan) => self.read(&scan),
                 Err(e) => {
                     let mut doc = Document::empty(f.visible.display().to_string(), InputKind::Image);
                     doc.error = Some(e);
-                    self.judge(&doc)
+                    doc
                 }
             };
-            progress(&report);
+            let report = self.judge(&doc);
+            inspect(&doc, &report);
             report
         };
         #[cfg(feature = "rayon")]

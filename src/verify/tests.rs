@@ -37,7 +37,7 @@ fn strict_text_never_changes_characters() {
 fn every_report_says_which_families_ran() {
     let r = verifier(false).verify_text("a", TD3);
     let families: Vec<&str> = r.checks.iter().map(|c| c.family.as_str()).collect();
-    assert_eq!(families, ["mrz", "ocr", "print", "viz", "photo", "tamper", "ir", "uv"]);
+    assert_eq!(families, ["mrz", "ocr", "quality", "print", "viz", "photo", "tamper", "ir", "uv"]);
     let mrz = &r.checks[0];
     assert_eq!((mrz.status, mrz.findings), (RunStatus::Ran, r.findings.len()));
     // Text input: no image family applies.

@@ -63,6 +63,21 @@ impl Forgery {
         Forgery::PaperUvGlow,
     ];
 
+    /// The label name (`check_digit_altered`, `mrz_retyped`...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Forgery::CheckDigitAltered => "check_digit_altered",
+            Forgery::MrzRecomputed => "mrz_recomputed",
+            Forgery::MrzRetyped => "mrz_retyped",
+            Forgery::MrzPasted => "mrz_pasted",
+            Forgery::PortraitSubstituted => "portrait_substituted",
+            Forgery::CopyMove => "copy_move",
+            Forgery::VizAltered => "viz_altered",
+            Forgery::MrzIrInvisible => "mrz_ir_invisible",
+            Forgery::PaperUvGlow => "paper_uv_glow",
+        }
+    }
+
     /// Whether the forgery shows only in the IR or UV companion images.
     pub fn needs_bands(self) -> bool {
         matches!(self, Forgery::MrzIrInvisible | Forgery::PaperUvGlow)

@@ -28,7 +28,14 @@ pub(crate) fn forge(
     detail: &mut ForgeryDetail,
 ) {
     match forgery {
-        Forgery::MrzRetyped => mrz_style.face = Face::Mono,
+        Forgery::MrzRetyped => {
+            // The font from a stream of its own: the other draws, and so the
+            // rest of every corpus, stay as they were.
+            let mut pick = rng.fork(0xF0A7);
+            let face = *pick.pick(&Face::RETYPE).unwrap_or(&Face::Mono);
+            mrz_style.face = face;
+            detail.font = Some(face.name().to_owned());
+        }
         Forgery::MrzIrInvisible => mrz_style.ink = Ink::Colour([30, 30, 36]),
         Forgery::PaperUvGlow => *paper_uv = GLOWING_PAPER_UV,
         Forgery::MrzPasted => mrz_pasted(true_text, rng, mrz_style, detail),
