@@ -121,7 +121,7 @@ impl Quad {
 
 /// Serde for a [`Quad`] written as its four points, `[[x, y], ...]` (the
 /// specimen labels' form).
-#[cfg(feature = "serde")]
+#[cfg(all(feature = "serde", feature = "specimen"))]
 pub(crate) mod as_points {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 

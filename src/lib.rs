@@ -94,7 +94,7 @@ pub use input::{ImageInput, Scan, ScanFiles, group_companions};
 #[cfg(feature = "ocr")]
 pub use read::{GlyphReading, LineFit, MrzReading};
 pub use report::{
-    Band, CheckRun, Evidence, Finding, Report, ReportError, RunStatus, ScanSummary, SkipReason, Status, TextSpan,
-    Timings, Value, Verdict, verdict_of,
+    Band, CheckRun, Evidence, Finding, PHYSICAL_FAMILIES, Report, ReportError, RunStatus, ScanSummary, SkipReason,
+    Status, TextSpan, Timings, Value, Verdict, verdict_of,
 };
 pub use verify::{TextDocument, Verifier, VerifierBuilder, split_documents};

@@ -490,9 +490,7 @@ impl Report {
     }
 }
 
-/// The families whose findings rest on the physical print or page, measured
-/// only where the reading is sure: their `fail` is hard evidence even when
-/// other characters of the reading are in doubt.
+/// The families whose findings rest on the physical print or page.
 pub const PHYSICAL_FAMILIES: [&str; 5] = ["print", "tamper", "photo", "ir", "uv"];
 
 impl Finding {
@@ -500,23 +498,16 @@ impl Finding {
     pub fn family(&self) -> &str {
         self.check.split('.').next().unwrap_or("")
     }
-
-    /// Whether this is a `fail` of the print or the page
-    /// ([`PHYSICAL_FAMILIES`]).
-    pub fn is_physical_fail(&self) -> bool {
-        self.status == Status::Fail && PHYSICAL_FAMILIES.contains(&self.family())
-    }
 }
 
 /// The verdict findings call for, one pure function of their statuses:
 ///
-/// 1. `fail` if the print or the page failed ([`PHYSICAL_FAMILIES`]: an MRZ
-///    in another font, copied characters): that evidence is measured on the
-///    characters read with confidence and stands even when others are in
-///    doubt;
-/// 2. else `unreadable` if any finding is inconclusive (a scan that cannot
-///    be judged is never reported as forged on the MRZ's data);
-/// 3. else `fail` if any failed, `refer` if any warned, `pass` otherwise.
+/// 1. any `inconclusive` finding (the reading cannot be trusted): `refer`
+///    if the print or the page failed ([`PHYSICAL_FAMILIES`]: an MRZ that is
+///    not OCR-B is suspicious however it reads, and an officer should look),
+///    `unreadable` otherwise: a scan that cannot be judged is never
+///    reported as forged;
+/// 2. else `fail` if any failed, `refer` if any warned, `pass` otherwise.
 ///
 /// Skipped findings do not count.
 ///
@@ -527,15 +518,15 @@ impl Finding {
 /// let f = |id, s| Finding::new(id, s, 0.5, Evidence::default(), "");
 /// assert_eq!(verdict_of(&[]), Verdict::Pass);
 /// assert_eq!(verdict_of(&[f("mrz.sex", Status::Pass), f("mrz.expiry", Status::Warn)]), Verdict::Refer);
-/// assert_eq!(verdict_of(&[f("mrz.check_digit.composite", Status::Fail), f("ocr.close_call", Status::Inconclusive)]), Verdict::Unreadable);
-/// assert_eq!(verdict_of(&[f("print.font", Status::Fail), f("ocr.close_call", Status::Inconclusive)]), Verdict::Fail);
+/// let unsure = f("ocr.close_call", Status::Inconclusive);
+/// assert_eq!(verdict_of(&[f("mrz.check_digit.composite", Status::Fail), unsure.clone()]), Verdict::Unreadable);
+/// assert_eq!(verdict_of(&[f("print.font", Status::Fail), unsure]), Verdict::Refer);
 /// ```
 pub fn verdict_of(findings: &[Finding]) -> Verdict {
     let any = |s: Status| findings.iter().any(|f| f.status == s);
-    if findings.iter().any(Finding::is_physical_fail) {
-        Verdict::Fail
-    } else if any(Status::Inconclusive) {
-        Verdict::Unreadable
+    let physical_fail = || findings.iter().any(|f| f.status == Status::Fail && PHYSICAL_FAMILIES.contains(&f.family()));
+    if any(Status::Inconclusive) {
+        if physical_fail() { Verdict::Refer } else { Verdict::Unreadable }
     } else if any(Status::Fail) {
         Verdict::Fail
     } else if any(Status::Warn) {
@@ -632,11 +623,10 @@ mod tests {
             let reversed: Vec<Finding> = findings.iter().rev().cloned().collect();
             assert_eq!(verdict_of(&reversed), verdict, "{statuses:?} reversed");
         }
-        // A physical fail stands over an inconclusive reading; a physical
-        // warning does not.
+        // A failed print over a reading in doubt is referred, a warned one not.
         let print = |s| Finding::new("print.font", s, 0.1, Evidence::default(), "");
         let table: [(Vec<Finding>, Verdict); 4] = [
-            (vec![print(Status::Fail), finding(Status::Inconclusive)], Verdict::Fail),
+            (vec![print(Status::Fail), finding(Status::Inconclusive)], Verdict::Refer),
             (vec![print(Status::Warn), finding(Status::Inconclusive)], Verdict::Unreadable),
             (vec![print(Status::Fail), finding(Status::Pass)], Verdict::Fail),
             (vec![print(Status::Pass), finding(Status::Fail), finding(Status::Inconclusive)], Verdict::Unreadable),

@@ -13,7 +13,7 @@
 //! | `mrz` | check digits, data rules, repairs and doubts ([`mrz_data`]) | an MRZ (text or image) |
 //! | `ocr` | whether the reading can be trusted ([`ocr_trust`]) | an MRZ read from an image |
 //! | `quality` | resolution, sharpness, exposure, glare: informs, never accuses ([`quality`]) | an image |
-//! | `print` | MRZ print conformity: font, position, size, ink, shape, layout ([`print`]) | an MRZ read from an image |
+//! | `print` | MRZ print conformity: font, position, size, ink, shape, layout ([`print`](mod@print)) | an MRZ read from an image |
 //! | `viz`, `photo`, `tamper`, `ir`, `uv` | not implemented yet: reported as skipped | an image |
 //!
 //! Every report lists every family of [`FAMILIES`] with whether it ran, so a

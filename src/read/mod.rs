@@ -27,8 +27,6 @@ const TOP_K: usize = 3;
 /// One reading attempt (a zone, an orientation, a width).
 struct Attempt {
     rect: Rectified,
-    /// The cells as the model saw them.
-    cells: Vec<f32>,
     probs: Vec<f32>,
     repaired: Repaired,
     /// Refuted check digits after repair (`None` if it does not parse).
@@ -116,7 +114,7 @@ impl Reader {
         };
         let placement = (a.location.quad(), a.location.angle_deg());
         let runner_up = |p: &[f32], line: usize, col: usize| runner_up(p, format, line, col);
-        Ok(MrzReading::new(format, (a.rect, a.cells), &a.probs, a.repaired, placement, runner_up, *timings))
+        Ok(MrzReading::new(format, a.rect, &a.probs, a.repaired, placement, runner_up, *timings))
     }
 
     fn attempt(
@@ -131,7 +129,7 @@ impl Reader {
         let cells = scan::cell_tensor(&rect);
         timings.segment += ms(t);
         let t = Instant::now();
-        let probs = self.model.probabilities(cells.clone())?;
+        let probs = self.model.probabilities(cells)?;
         timings.recognise += ms(t);
         let t = Instant::now();
         let k = CLASS_COUNT;
@@ -154,7 +152,7 @@ impl Reader {
                 });
                 let misfits = repaired.repairs.iter().filter(|r| r.basis == RepairBasis::Alphabet).count()
                     + repaired.doubts.len();
-                Some(Attempt { rect, cells, probs, repaired, refuted, format, confidence, location: loc, misfits })
+                Some(Attempt { rect, probs, repaired, refuted, format, confidence, location: loc, misfits })
             }
             Err(_) => None,
         };

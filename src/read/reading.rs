@@ -109,7 +109,6 @@ pub struct MrzReading {
     /// Time spent locating, segmenting, recognising and repairing.
     pub timings: Timings,
     rect: Rectified,
-    cells: Vec<f32>,
 }
 
 impl MrzReading {
@@ -130,17 +129,10 @@ impl MrzReading {
         &self.rect
     }
 
-    /// Every cell as the model saw it, line by line (`CELL_VALUES` values
-    /// each, ink high).
-    #[doc(hidden)]
-    pub fn cell_pixels(&self) -> &[f32] {
-        &self.cells
-    }
-
     /// Assembles a reading from the reader's chosen attempt.
     pub(super) fn new(
         format: Format,
-        (rect, cells): (Rectified, Vec<f32>),
+        rect: Rectified,
         probs: &[f32],
         repaired: Repaired,
         (zone, angle_deg): (Quad, f32),
@@ -222,7 +214,6 @@ impl MrzReading {
             glyphs,
             timings,
             rect,
-            cells,
         }
     }
 }

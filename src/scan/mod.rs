@@ -37,7 +37,7 @@ pub use locate::{Layout, LineGeometry, MrzLocation, ZoneCandidate, locate};
 #[doc(hidden)]
 pub use rectify::{Cell, Rectified, rectify};
 
-#[cfg(feature = "specimen")]
+#[cfg(any(feature = "specimen", feature = "ocr"))]
 pub(crate) use cells::bilinear;
 
 /// Boxed cause of a decoding failure (the image crate's error).

@@ -19,9 +19,15 @@ const LINE_SPACING: f32 = PITCH * 4.23 / 2.54;
 /// printed 2.0 to 3.2 mm tall at a 2.54 mm pitch, so the height is measured
 /// per line and normalised, and the model always sees the same size.
 const GLYPH_HEIGHT: f32 = 18.0;
-/// A crop pixel darker than this is ink (the crop is stretched so ink is
-/// near 0 and paper near 255).
-const INK_LEVEL: u8 = 128;
+/// Where between a cell's darkest ink and its paper a pixel counts as ink:
+/// half way (128 on a crop stretched to ink 0, paper 255; under uneven
+/// light, where the crop's one stretch leaves part of a line grey, the
+/// cell's own levels keep its glyph whole).
+const INK_SPLIT: f32 = 0.5;
+/// A cell whose darkest pixels are within this of its paper holds no ink.
+const MIN_CONTRAST: f32 = 48.0;
+/// Ink pixels a row or column needs to count as part of a glyph's box.
+const MIN_INK: u32 = 2;
 
 /// One character cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,6 +50,9 @@ pub struct Cell {
     /// The glyph's ink box in the crop, `[x0, y0, x1, y1]` (pixel edges),
     /// when the cell holds ink.
     pub ink: Option<[f32; 4]>,
+    /// The crop level below which a pixel of this cell is ink: half way
+    /// between the cell's darkest ink and its paper.
+    pub ink_level: u8,
 }
 
 /// An upright crop of the MRZ with its fitted grid.
@@ -135,6 +144,7 @@ pub fn rectify(page: &GrayImage, loc: &MrzLocation, chars: usize) -> Option<Rect
         for index in 0..chars {
             let x = start + index as f32 * pitch;
             let corner = |px: f32, py: f32| Point::from(to_page * (px, py));
+            let ink = ink_box(&crop, x, pitch, c, hgt);
             cells.push(Cell {
                 line,
                 index,
@@ -148,7 +158,8 @@ pub fn rectify(page: &GrayImage, loc: &MrzLocation, chars: usize) -> Option<Rect
                     corner(x + pitch, c + cap),
                     corner(x, c + cap),
                 ]),
-                ink: ink_box(&crop, x, pitch, c, hgt),
+                ink: ink.map(|(b, _)| b),
+                ink_level: ink.map_or(0, |(_, level)| level),
             });
         }
     }
@@ -157,28 +168,50 @@ pub fn rectify(page: &GrayImage, loc: &MrzLocation, chars: usize) -> Option<Rect
 }
 
 /// The ink box of the glyph in the cell from `x` (one `pitch` wide) on the
-/// line centred at `c` with characters `hgt` tall: the ink pixels within the
-/// cell's columns and within 0.8 character heights of the centre. `None` for
+/// line centred at `c` with characters `hgt` tall: the rows and columns of
+/// the cell, within 0.8 character heights of the centre, that hold ink, and
+/// the level that told ink from paper there ([`INK_SPLIT`] between the
+/// window's darkest pixels and its paper, its 75th percentile). `None` for
 /// an empty cell.
-fn ink_box(crop: &GrayImage, x: f32, pitch: f32, c: f32, hgt: f32) -> Option<[f32; 4]> {
+fn ink_box(crop: &GrayImage, x: f32, pitch: f32, c: f32, hgt: f32) -> Option<([f32; 4], u8)> {
     let (w, h) = crop.dimensions();
     let x0 = x.max(0.0) as u32;
     let x1 = ((x + pitch).max(0.0) as u32).min(w);
     let y0 = (c - hgt * 0.8).max(0.0) as u32;
     let y1 = ((c + hgt * 0.8).max(0.0) as u32).min(h);
-    let mut bbox: Option<[u32; 4]> = None;
+    if x1 <= x0 || y1 <= y0 {
+        return None;
+    }
+    let hist = histogram((y0..y1).flat_map(|y| (x0..x1).map(move |xx| crop.get_pixel(xx, y).0[0])));
+    // The darkest 3 % (a lone dark speck does not set it) and the paper.
+    let (dark, paper) = (f32::from(level_at(&hist, 0.03)?), f32::from(level_at(&hist, 0.75)?));
+    if paper - dark < MIN_CONTRAST {
+        return None;
+    }
+    let level = (dark + (paper - dark) * INK_SPLIT).round().clamp(1.0, 255.0) as u8;
+    let mut rows = vec![0u32; (y1 - y0) as usize];
+    let mut cols = vec![0u32; (x1 - x0) as usize];
     for y in y0..y1 {
         for xx in x0..x1 {
-            if crop.get_pixel(xx, y).0[0] < INK_LEVEL {
-                let b = bbox.get_or_insert([xx, y, xx, y]);
-                b[0] = b[0].min(xx);
-                b[1] = b[1].min(y);
-                b[2] = b[2].max(xx);
-                b[3] = b[3].max(y);
+            if crop.get_pixel(xx, y).0[0] < level {
+                if let Some(r) = rows.get_mut((y - y0) as usize) {
+                    *r += 1;
+                }
+                if let Some(k) = cols.get_mut((xx - x0) as usize) {
+                    *k += 1;
+                }
             }
         }
     }
-    bbox.map(|[a, b, c, d]| [a as f32, b as f32, (c + 1) as f32, (d + 1) as f32])
+    // A row or column of the glyph holds at least two ink pixels: a lone
+    // speck of noise, dust or the neighbour's serif does not widen the box.
+    let span = |v: &[u32]| {
+        let first = v.iter().position(|&n| n >= MIN_INK)?;
+        let last = v.iter().rposition(|&n| n >= MIN_INK)?;
+        Some((first as u32, last as u32 + 1))
+    };
+    let ((r0, r1), (k0, k1)) = (span(&rows)?, span(&cols)?);
+    Some(([(x0 + k0) as f32, (y0 + r0) as f32, (x0 + k1) as f32, (y0 + r1) as f32], level))
 }
 
 /// The first and last rows of the run of inked rows around a band's darkest
@@ -198,24 +231,8 @@ fn ink_rows(band: &[f32]) -> Option<(usize, usize)> {
 
 /// Stretches the crop's grey levels so ink is near 0 and paper near 255.
 fn normalise(img: &mut GrayImage) {
-    let mut hist = [0u32; 256];
-    for p in img.pixels() {
-        if let Some(b) = hist.get_mut(usize::from(p.0[0])) {
-            *b += 1;
-        }
-    }
-    let total: u32 = hist.iter().sum();
-    let quantile = |q: f32| {
-        let target = (total as f32 * q) as u32;
-        let mut acc = 0;
-        for (v, &c) in hist.iter().enumerate() {
-            acc += c;
-            if acc >= target {
-                return v as f32;
-            }
-        }
-        255.0
-    };
+    let hist = histogram(img.pixels().map(|p| p.0[0]));
+    let quantile = |q: f32| level_at(&hist, q).map_or(255.0, f32::from);
     let (lo, hi) = (quantile(0.02), quantile(0.6));
     let span = (hi - lo).max(16.0);
     for p in img.pixels_mut() {
@@ -224,9 +241,52 @@ fn normalise(img: &mut GrayImage) {
     }
 }
 
+/// The histogram of grey levels.
+fn histogram(levels: impl Iterator<Item = u8>) -> [u32; 256] {
+    let mut hist = [0u32; 256];
+    for v in levels {
+        if let Some(b) = hist.get_mut(usize::from(v)) {
+            *b += 1;
+        }
+    }
+    hist
+}
+
+/// The lowest level at or below which a share `q` of a histogram lies.
+fn level_at(hist: &[u32; 256], q: f32) -> Option<u8> {
+    let target = (hist.iter().sum::<u32>() as f32 * q) as u32;
+    let mut acc = 0;
+    hist.iter()
+        .position(|&n| {
+            acc += n;
+            acc >= target
+        })
+        .and_then(|v| u8::try_from(v).ok())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::ink_rows;
+    use super::{ink_box, ink_rows};
+    use image::{GrayImage, Luma};
+
+    #[test]
+    fn ink_box_keeps_a_grey_glyph_whole_and_finds_none_on_paper() {
+        // A glyph under dim light: ink 90 on paper 200, not below the 128 a
+        // crop stretched to ink 0, paper 255 would use.
+        let mut crop = GrayImage::from_pixel(20, 40, Luma([200]));
+        for y in 10..30 {
+            for x in 5..15 {
+                crop.put_pixel(x, y, Luma([90]));
+            }
+        }
+        let (b, level) = ink_box(&crop, 0.0, 20.0, 20.0, 20.0).unwrap();
+        assert_eq!(b, [5.0, 10.0, 15.0, 30.0]);
+        assert!((140..=150).contains(&level), "{level}");
+        // Paper with a faint speck holds no ink.
+        let mut paper = GrayImage::from_pixel(20, 40, Luma([250]));
+        paper.put_pixel(9, 20, Luma([225]));
+        assert_eq!(ink_box(&paper, 0.0, 20.0, 20.0, 20.0), None);
+    }
 
     #[test]
     fn ink_rows_on_plain_paper_span_the_characters() {

@@ -11,16 +11,25 @@ use crate::checks::stats::median;
 use crate::geometry::Quad;
 use crate::ocr::CLASSES;
 use crate::read::MrzReading;
-use crate::scan::CELL_VALUES;
+use crate::scan::{Page, bilinear};
 
-/// A crop pixel darker than this is ink (the crop is stretched so ink is
-/// near 0 and paper near 255).
-const INK_LEVEL: u8 = 128;
+/// Side of a glyph's form: its ink box resampled to a square of this many
+/// samples, the same for every size of print.
+pub const FORM: usize = 16;
+/// Values in a form.
+pub const FORM_VALUES: usize = FORM * FORM;
+
 /// A pixel whose channels differ by more than this is coloured.
 const CHROMA: u8 = 60;
 /// A glyph is under coloured print when this much more of its cell is
 /// coloured than the document's usual cell.
 const OVERPRINT_SHARE: f32 = 0.08;
+
+/// Paper at least this bright on the grey page (of 255) is saturated...
+const GLARE_LEVEL: f32 = 248.0;
+/// ...and under glare when it is this much brighter than the document's
+/// usual paper (a page scanned white all over has no highlight).
+const GLARE_MARGIN: f32 = 8.0;
 
 /// The share of coloured pixels in a cell of the colour page (sampled on a
 /// 6 x 6 grid of the cell).
@@ -61,7 +70,8 @@ pub struct InkMeasure {
     /// Ink pixels over the cell's area (character height x pitch): the
     /// stroke weight.
     pub weight: f32,
-    /// Mean darkness of the ink pixels, 0 (paper) to 1 (black).
+    /// Darkness of the ink against the paper around the glyph, on the page:
+    /// 1 - (median ink level / median paper level), 0 (paper) to 1 (black).
     pub darkness: f32,
 }
 
@@ -97,21 +107,30 @@ pub struct GlyphMeasure {
     /// Whether coloured print lies over it (a stamp, a signature): its ink
     /// cannot be measured as the MRZ's.
     pub overprint: bool,
+    /// Whether glare washes the glyph out: the paper around it on the page
+    /// is saturated and brighter than the document's usual paper (a
+    /// highlight, not the print). Its ink cannot be measured either.
+    pub glare: bool,
     /// Its ink, when the cell holds some.
     pub ink: Option<InkMeasure>,
-    /// The cell as the model saw it (`CELL_HEIGHT x PITCH`, ink high).
-    pub cell: Vec<f32>,
+    /// The glyph's form: its ink box in the crop resampled to [`FORM`] x
+    /// [`FORM`] (row-major, ink high); empty without ink.
+    pub form: Vec<f32>,
 }
 
-/// Measures every glyph of a reading; with the colour page, also which
-/// glyphs lie under coloured print.
-pub fn measure(reading: &MrzReading, colour: Option<&RgbImage>) -> Vec<GlyphMeasure> {
+/// Measures every glyph of a reading. With the page it was read from, the
+/// ink's darkness is taken on the page against the paper around the glyph
+/// (so uneven light, which scales both, leaves it alone), and glyphs under
+/// coloured print are marked; without it, darkness is the crop's.
+pub fn measure(reading: &MrzReading, page: Option<&Page>) -> Vec<GlyphMeasure> {
     let rect = reading.rectified();
     let crop = &rect.image;
-    let cells = reading.cell_pixels();
+    let colour = page.and_then(Page::colour);
+    let grey = page.map(Page::grey);
     let chroma: Vec<f32> = reading.glyphs.iter().map(|g| colour.map_or(0.0, |c| chroma_share(c, &g.cell))).collect();
     let usual = median(&chroma).unwrap_or(0.0);
-    rect.cells
+    let measured: Vec<(GlyphMeasure, Option<f32>)> = rect
+        .cells
         .iter()
         .zip(&reading.glyphs)
         .enumerate()
@@ -121,37 +140,86 @@ pub fn measure(reading: &MrzReading, colour: Option<&RgbImage>) -> Vec<GlyphMeas
             let h = rect.heights.get(c.line).copied().unwrap_or(1.0).max(1.0);
             let ink = c.ink.and_then(|[x0, y0, x1, y1]| {
                 let (mut n, mut dark) = (0u32, 0u32);
-                for y in y0 as u32..y1 as u32 {
-                    for x in x0 as u32..x1 as u32 {
+                let (mut ink_page, mut paper_page) = (Vec::new(), Vec::new());
+                // Paper: the lightest quarter of the levels above the ink's.
+                let paper_level = 255 - (255 - c.ink_level) / 4;
+                for y in (c.y.max(0.0) as u32)..((c.y + c.height).max(0.0) as u32) {
+                    for x in (c.x.max(0.0) as u32)..((c.x + c.width).max(0.0) as u32) {
                         let v = crop.get_pixel_checked(x, y).map_or(255, |p| p.0[0]);
-                        if v < INK_LEVEL {
+                        let inside = (x as f32) >= x0 && (x as f32) < x1 && (y as f32) >= y0 && (y as f32) < y1;
+                        let on_page = || {
+                            let p = rect.page_point(x as f32 + 0.5, y as f32 + 0.5);
+                            grey.map(|g| bilinear(g, p.x - 0.5, p.y - 0.5))
+                        };
+                        if inside && v < c.ink_level {
                             n += 1;
                             dark += u32::from(255 - v);
+                            ink_page.extend(on_page());
+                        } else if v >= paper_level && (x + y) % 3 == 0 {
+                            paper_page.extend(on_page());
                         }
                     }
                 }
-                (n > 0).then(|| InkMeasure {
-                    dx: ((x0 + x1) / 2.0 - (c.x + c.width / 2.0)) / c.width.max(1.0),
-                    bottom: (y1 - (centre + h / 2.0)) / h,
-                    top: (y0 - (centre - h / 2.0)) / h,
-                    height: (y1 - y0) / h,
-                    width: (x1 - x0) / c.width.max(1.0),
-                    weight: n as f32 / (h * c.width.max(1.0)),
-                    darkness: dark as f32 / n as f32 / 255.0,
+                let darkness = match (median(&ink_page), median(&paper_page)) {
+                    (Some(i), Some(p)) if p > 8.0 => (1.0 - i / p).clamp(0.0, 1.0),
+                    _ => dark as f32 / n.max(1) as f32 / 255.0,
+                };
+                let paper = median(&paper_page);
+                (n > 0).then(|| {
+                    (
+                        InkMeasure {
+                            dx: ((x0 + x1) / 2.0 - (c.x + c.width / 2.0)) / c.width.max(1.0),
+                            bottom: (y1 - (centre + h / 2.0)) / h,
+                            top: (y0 - (centre - h / 2.0)) / h,
+                            height: (y1 - y0) / h,
+                            width: (x1 - x0) / c.width.max(1.0),
+                            weight: n as f32 / (h * c.width.max(1.0)),
+                            darkness,
+                        },
+                        paper,
+                    )
                 })
             });
-            let cell = cells.get(i * CELL_VALUES..(i + 1) * CELL_VALUES).unwrap_or(&[]).to_vec();
+            let (ink, paper) = (ink.map(|(m, _)| m), ink.and_then(|(_, p)| p));
+            let form = c.ink.map_or_else(Vec::new, |b| form(crop, b));
             let overprint = chroma.get(i).is_some_and(|&s| s > usual + OVERPRINT_SHARE);
-            GlyphMeasure {
-                line: c.line,
-                index: c.index,
-                ch: g.ch,
-                class,
-                confidence: g.confidence,
-                overprint,
-                ink,
-                cell,
-            }
+            (
+                GlyphMeasure {
+                    line: c.line,
+                    index: c.index,
+                    ch: g.ch,
+                    class,
+                    confidence: g.confidence,
+                    overprint,
+                    glare: false,
+                    ink,
+                    form,
+                },
+                paper,
+            )
+        })
+        .collect();
+    let papers: Vec<f32> = measured.iter().filter_map(|m| m.1).collect();
+    let usual_paper = median(&papers).unwrap_or(255.0);
+    measured
+        .into_iter()
+        .map(|(mut g, paper)| {
+            g.glare = paper.is_some_and(|p| p >= GLARE_LEVEL && p > usual_paper + GLARE_MARGIN);
+            g
+        })
+        .collect()
+}
+
+/// The ink box `[x0, y0, x1, y1]` of the crop resampled to a
+/// [`FORM`] x [`FORM`] form, ink high.
+fn form(crop: &image::GrayImage, [x0, y0, x1, y1]: [f32; 4]) -> Vec<f32> {
+    let (w, h) = ((x1 - x0).max(1.0), (y1 - y0).max(1.0));
+    (0..FORM_VALUES)
+        .map(|i| {
+            let (r, c) = ((i / FORM) as f32, (i % FORM) as f32);
+            let x = x0 + (c + 0.5) * w / FORM as f32 - 0.5;
+            let y = y0 + (r + 0.5) * h / FORM as f32 - 0.5;
+            1.0 - bilinear(crop, x, y) / 255.0
         })
         .collect()
 }

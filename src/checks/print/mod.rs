@@ -12,9 +12,12 @@
 //! inkjet; blur, resolution) raises no alarm, and a run of neighbouring
 //! characters sharing one offset (a pasted field) adds up.
 //!
-//! Check ids: `print.font`, `print.position`, `print.size`, `print.ink`,
-//! `print.shape`, `print.layout`. Thresholds: the `print_*` fields of
-//! [`Thresholds`](crate::Thresholds), set by the calibration tool
+//! Check ids: `print.font` (`fail`: not OCR-B), `print.run` (`warn`: a run
+//! of characters that stands out in several ways at once), `print.layout`
+//! (`warn`: character size against OCR-B size 1), and, to show the officer
+//! where the print deviates most, `print.position`, `print.size`,
+//! `print.ink`, `print.shape` (informative: always `pass`). Thresholds: the `print_*` fields of
+//! [`Thresholds`], set by the calibration tool
 //! (`tools/src/bin/calibrate.rs`).
 
 #[doc(hidden)]
@@ -23,7 +26,7 @@ pub mod measure;
 pub mod templates;
 
 use measure::{GlyphMeasure, InkMeasure};
-use templates::{Templates, match_score, normalise};
+use templates::{Templates, best_match as best_ocrb_match, match_score, normalise};
 
 use super::stats::{mad, median, robust_line};
 use super::{Check, CheckResult, Context};
@@ -34,7 +37,7 @@ use crate::report::{Evidence, Finding, SkipReason, Status, TextSpan};
 
 /// Longest run of neighbouring characters the scans sum over (a field of
 /// the MRZ is at most 14 long; pasted fields are dates and numbers).
-const MAX_RUN: usize = 9;
+pub const MAX_RUN: usize = 9;
 
 /// The `print` family.
 #[derive(Debug, Clone, Copy, Default)]
@@ -82,9 +85,102 @@ impl Check for PrintCheck {
         let Some(templates) = Templates::bundled() else {
             return CheckResult::Skipped(SkipReason::NotImplemented, "the OCR-B reference did not load".into());
         };
-        let glyphs = measure::measure(reading, cx.document().page().and_then(|p| p.colour()));
+        let glyphs = measure::measure(reading, cx.document().page());
+        // The print is compared character by character with OCR-B's: a
+        // reading whose characters are largely wrong would compare the
+        // print with the wrong references. When the grid still sits on the
+        // glyphs (an unfamiliar font, not the wrong width or a half turn),
+        // the glyphs are still compared with OCR-B, without their reading.
+        if let Some(why) = unsound(cx) {
+            let aligned = aligned_share(&glyphs);
+            if aligned < ALIGNED {
+                return CheckResult::Skipped(
+                    SkipReason::NoMrz,
+                    format!(
+                        "the reading is too uncertain to compare its print ({why}) and the grid is off its glyphs ({:.0} % on them)",
+                        aligned * 100.0
+                    ),
+                );
+            }
+            return CheckResult::Findings(vec![unread_font_finding(reading, &glyphs, templates, t, &why)]);
+        }
         CheckResult::Findings(findings(reading, &glyphs, templates, t))
     }
+}
+
+/// A grid sits on its glyphs when at least this share of the inked cells
+/// have their ink centred within a quarter pitch.
+const ALIGNED: f32 = 0.9;
+
+/// The share of inked cells whose ink is centred within a quarter pitch.
+fn aligned_share(glyphs: &[GlyphMeasure]) -> f32 {
+    let inked: Vec<f32> = glyphs.iter().filter_map(|g| g.ink.map(|m| m.dx)).collect();
+    inked.iter().filter(|dx| dx.abs() < 0.25).count() as f32 / inked.len().max(1) as f32
+}
+
+/// `print.font` on a reading too uncertain for the comparison character by
+/// character: each glyph's best match with any OCR-B character.
+fn unread_font_finding(
+    reading: &MrzReading,
+    glyphs: &[GlyphMeasure],
+    templates: &Templates,
+    t: &Thresholds,
+    why: &str,
+) -> Finding {
+    let best: Vec<f32> = glyphs
+        .iter()
+        .filter(|g| g.ink.is_some() && !g.overprint && !g.glare && g.form.len() == measure::FORM_VALUES)
+        .map(|g| best_ocrb_match(templates, &g.form))
+        .collect();
+    let m = median(&best).unwrap_or(1.0);
+    let ev = Evidence::on(reading.zone).measured(f64::from(m)).threshold(f64::from(t.print_best_min));
+    if best.len() < 10 {
+        Finding::new("print.font", Status::Skipped, 1.0, ev, "too few characters measured to judge the font")
+    } else if m < t.print_best_floor {
+        off_glyphs(ev, m, t)
+    } else if m < t.print_best_min {
+        Finding::new(
+            "print.font",
+            Status::Fail,
+            0.2,
+            ev,
+            format!(
+                "the MRZ is not printed in OCR-B: its glyphs resemble no OCR-B character closely (median best match {m:.3} of {}, below {:.3}); the reading is uncertain ({why})",
+                best.len(),
+                t.print_best_min
+            ),
+        )
+    } else {
+        Finding::new(
+            "print.font",
+            Status::Pass,
+            0.6,
+            ev,
+            format!(
+                "the glyphs resemble OCR-B characters (median best match {m:.3}); the reading is uncertain ({why})"
+            ),
+        )
+    }
+}
+
+/// Why a reading cannot carry the print comparison, if it cannot: more than
+/// two characters forced into their field's alphabet or the country table,
+/// or a field rule broken (an unknown code, a date that does not exist).
+fn unsound(cx: &Context<'_>) -> Option<String> {
+    use crate::mrz::{Outcome, RepairBasis, Rule};
+    let forced = cx.document().repaired().map_or(0, |r| {
+        r.repairs.iter().filter(|x| matches!(x.basis, RepairBasis::Alphabet | RepairBasis::CountryTable)).count()
+    });
+    if forced > 2 {
+        return Some(format!("{forced} characters forced into their fields"));
+    }
+    let v = cx.validation()?;
+    let broken: Vec<&str> = v
+        .outcomes()
+        .filter(|(r, o)| !matches!(r, Rule::Expiry | Rule::DateOrder) && matches!(o, Outcome::Fail(_)))
+        .map(|(r, _)| r.check_id())
+        .collect();
+    (!broken.is_empty()).then(|| format!("field rules broken ({})", broken.join(", ")))
 }
 
 /// Everything the print family reports on one reading.
@@ -94,24 +190,23 @@ pub fn findings(reading: &MrzReading, glyphs: &[GlyphMeasure], templates: &Templ
     let line_height_mm = |line: usize| reading.line_fits.get(line).map_or(0.0, |f| f.char_height_px) * mm_per_px;
     vec![
         font_finding(reading, &stats, t),
-        scan_finding(reading, glyphs, "print.position", &stats.position, t.print_position_z, |w| {
+        scan_finding(reading, glyphs, "print.position", &stats.position, |w| {
             let (axis, unit) =
                 if w.measure == 0 { ("across", 2.54) } else { ("above or below the baseline", line_height_mm(w.line)) };
             format!("{:.2} mm {axis}", w.mean.abs() * unit)
         }),
-        scan_finding(reading, glyphs, "print.size", &stats.size, t.print_size_z, |w| {
-            format!("{:+.0} % in height", w.mean * 100.0)
-        }),
-        scan_finding(reading, glyphs, "print.ink", &stats.ink, t.print_ink_z, |w| {
+        scan_finding(reading, glyphs, "print.size", &stats.size, |w| format!("{:+.0} % in height", w.mean * 100.0)),
+        scan_finding(reading, glyphs, "print.ink", &stats.ink, |w| {
             if w.measure == 0 {
                 format!("ink {:+.0} % darker", w.mean * 100.0)
             } else {
                 format!("stroke weight {:+.0} %", w.mean * 100.0)
             }
         }),
-        scan_finding(reading, glyphs, "print.shape", &stats.shape, t.print_shape_z, |w| {
+        scan_finding(reading, glyphs, "print.shape", &stats.shape, |w| {
             format!("shape {:.0} % less alike", w.mean * 100.0)
         }),
+        run_finding(reading, glyphs, &stats, t.print_run_z),
         layout_finding(reading, t),
     ]
 }
@@ -129,14 +224,17 @@ pub struct Residuals {
 /// The document's statistics.
 #[derive(Debug, Clone, Default)]
 pub struct Statistics {
-    /// Median OCR-B match over the glyphs.
+    /// OCR-B match of the characters' mean cells (median over the glyphs).
     pub font: f32,
-    /// How far the glyphs' ink boxes sit from OCR-B's, class by class, once
-    /// the document's own scale is taken out (mean over the glyphs of the
-    /// summed offsets of bottom, top, height and width).
+    /// How far the characters' ink boxes sit from OCR-B's, once the
+    /// document's own scale is taken out: each character's mean offset of
+    /// bottom, top, height and width, summed, averaged over the glyphs.
     pub geometry: f32,
     /// Number of glyphs matched.
     pub font_glyphs: usize,
+    /// The median over the glyphs of each glyph's best match with any
+    /// character of the OCR-B reference: needs no reading of the character.
+    pub best_match: f32,
     /// Horizontal offset (pitches) and baseline offset (heights), after each
     /// line's own trend.
     pub position: Residuals,
@@ -157,7 +255,7 @@ impl Statistics {
             .iter()
             .map(|g| {
                 let mut g = g.clone();
-                if g.confidence < t.print_min_confidence || g.overprint {
+                if g.confidence < t.print_min_confidence || g.overprint || g.glare {
                     g.ink = None;
                 }
                 g
@@ -165,13 +263,34 @@ impl Statistics {
             .collect();
         let glyphs = glyphs.as_slice();
         let reference = |g: &GlyphMeasure| g.class.and_then(|c| templates.get(c));
-        // Font: each glyph against OCR-B.
-        let matches: Vec<f32> = glyphs
+        // Font: each character's mean cell over its instances against OCR-B
+        // (averaging takes out the print's and the scan's noise; a font's
+        // difference is the same at every instance), weighted by instances.
+        let mut by_class: std::collections::BTreeMap<usize, Vec<&GlyphMeasure>> = std::collections::BTreeMap::new();
+        for g in glyphs.iter().filter(|g| g.ink.is_some() && g.form.len() == measure::FORM_VALUES) {
+            if let Some(c) = g.class.filter(|&c| templates.get(c).is_some()) {
+                by_class.entry(c).or_default().push(g);
+            }
+        }
+        let mut weighted: Vec<(f32, usize)> = Vec::new();
+        for (&c, members) in &by_class {
+            let Some(r) = templates.get(c) else { continue };
+            let mut mean = vec![0.0f32; measure::FORM_VALUES];
+            for g in members {
+                for (m, v) in mean.iter_mut().zip(&g.form) {
+                    *m += v / members.len() as f32;
+                }
+            }
+            weighted.push((match_score(&mean, &r.form), members.len()));
+        }
+        let font_glyphs: usize = weighted.iter().map(|w| w.1).sum();
+        let best: Vec<f32> = glyphs
             .iter()
-            .filter(|g| g.ink.is_some())
-            .filter_map(|g| Some(match_score(&g.cell, &reference(g)?.cell)))
+            .filter(|g| g.ink.is_some() && g.form.len() == measure::FORM_VALUES)
+            .map(|g| best_ocrb_match(templates, &g.form))
             .collect();
-        let font = median(&matches).unwrap_or(0.0);
+        let best_match = median(&best).unwrap_or(0.0);
+        let font = weighted_median(&mut weighted).unwrap_or(0.0);
         let rel = |g: &GlyphMeasure, f: fn(&InkMeasure) -> f32| -> Option<f32> {
             let (ink, r) = (g.ink.as_ref()?, reference(g)?);
             Some(f(ink) - f(&r.ink))
@@ -190,7 +309,8 @@ impl Statistics {
         Statistics {
             font,
             geometry: geometry(glyphs, templates),
-            font_glyphs: matches.len(),
+            font_glyphs,
+            best_match,
             position: Residuals {
                 values: vec![detrend(glyphs, &dx), detrend(glyphs, &bottom)],
                 floors: vec![t.print_position_floor, t.print_position_floor],
@@ -205,27 +325,68 @@ impl Statistics {
     }
 }
 
-/// The mean distance of the glyphs' ink boxes from OCR-B's: for each glyph,
-/// the offsets of its bottom, top, height and width from its class's
-/// reference, less the document's median offset of each (its own size,
-/// width and weight), summed in absolute value.
+/// The distance of the characters' ink from OCR-B's: for each glyph, the
+/// offsets of its bottom, top, height, width, horizontal place and (a
+/// quarter of its relative) stroke weight from its class's reference, less
+/// the document's median offset of each (its own size, width, weight);
+/// averaged per character, summed in absolute value, averaged over glyphs.
 fn geometry(glyphs: &[GlyphMeasure], templates: &Templates) -> f32 {
-    let offsets: Vec<[f32; 4]> = glyphs
+    let offsets: Vec<(usize, [f32; 6])> = glyphs
         .iter()
         .filter_map(|g| {
-            let (m, r) = (g.ink.as_ref()?, templates.get(g.class?)?);
-            Some([m.bottom - r.ink.bottom, m.top - r.ink.top, m.height - r.ink.height, m.width - r.ink.width])
+            let (m, c) = (g.ink.as_ref()?, g.class?);
+            let r = templates.get(c)?;
+            let weight = if r.ink.weight > 1e-3 { m.weight / r.ink.weight - 1.0 } else { 0.0 };
+            Some((
+                c,
+                [
+                    m.bottom - r.ink.bottom,
+                    m.top - r.ink.top,
+                    m.height - r.ink.height,
+                    m.width - r.ink.width,
+                    m.dx - r.ink.dx,
+                    weight * 0.25,
+                ],
+            ))
         })
         .collect();
     if offsets.len() < 10 {
         return 0.0;
     }
-    let medians: Vec<f32> = (0..4)
-        .map(|k| median(&offsets.iter().filter_map(|o| o.get(k).copied()).collect::<Vec<_>>()).unwrap_or(0.0))
+    let medians: Vec<f32> = (0..6)
+        .map(|k| median(&offsets.iter().filter_map(|o| o.1.get(k).copied()).collect::<Vec<_>>()).unwrap_or(0.0))
         .collect();
-    let per_glyph: Vec<f32> =
-        offsets.iter().map(|o| o.iter().zip(&medians).map(|(v, m)| (v - m).abs()).sum::<f32>().min(1.0)).collect();
-    per_glyph.iter().sum::<f32>() / per_glyph.len() as f32
+    // Each character's mean offset: a font places every instance alike, so
+    // its offset survives the mean while the print's noise does not.
+    let mut by_class: std::collections::BTreeMap<usize, (usize, [f32; 6])> = std::collections::BTreeMap::new();
+    for (c, o) in &offsets {
+        let e = by_class.entry(*c).or_insert((0, [0.0; 6]));
+        e.0 += 1;
+        for ((s, v), m) in e.1.iter_mut().zip(o).zip(&medians) {
+            *s += v - m;
+        }
+    }
+    let (mut sum, mut n) = (0.0f32, 0usize);
+    for (count, s) in by_class.values() {
+        let d: f32 = s.iter().map(|v| (v / *count as f32).abs()).sum();
+        sum += d.min(1.0) * *count as f32;
+        n += count;
+    }
+    sum / n.max(1) as f32
+}
+
+/// The median of values weighted by counts.
+fn weighted_median(v: &mut [(f32, usize)]) -> Option<f32> {
+    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: usize = v.iter().map(|x| x.1).sum();
+    let mut acc = 0;
+    for (x, w) in v.iter() {
+        acc += w;
+        if 2 * acc >= total {
+            return Some(*x);
+        }
+    }
+    None
 }
 
 /// Each glyph's unlikeness (1 - match) to the mean of the document's other
@@ -239,20 +400,20 @@ fn unlikeness(glyphs: &[GlyphMeasure]) -> Vec<Option<f32>> {
             let others: Vec<&GlyphMeasure> = glyphs
                 .iter()
                 .enumerate()
-                .filter(|(j, o)| *j != i && o.class == g.class && o.ink.is_some() && o.cell.len() == g.cell.len())
+                .filter(|(j, o)| *j != i && o.class == g.class && o.ink.is_some() && o.form.len() == g.form.len())
                 .map(|(_, o)| o)
                 .collect();
             if others.len() < 2 {
                 return None;
             }
-            let mut mean = vec![0.0f32; g.cell.len()];
+            let mut mean = vec![0.0f32; g.form.len()];
             for o in &others {
-                for (m, v) in mean.iter_mut().zip(&o.cell) {
+                for (m, v) in mean.iter_mut().zip(&o.form) {
                     *m += v / others.len() as f32;
                 }
             }
             let m = normalise(&mean);
-            (!m.is_empty()).then(|| 1.0 - match_score(&g.cell, &m))
+            (!m.is_empty()).then(|| 1.0 - match_score(&g.form, &m))
         })
         .collect()
 }
@@ -344,6 +505,115 @@ pub fn scan(glyphs: &[GlyphMeasure], r: &Residuals) -> Option<Window> {
     best
 }
 
+/// The names of the measures [`combined_scan`] combines, in its order.
+pub const COMBINED: [&str; 6] = ["offset across", "baseline", "height", "darkness", "stroke weight", "shape"];
+
+/// The run of up to [`MAX_RUN`] neighbouring glyphs of one line that stands
+/// out on several measures at once: for each measure (offset across, off
+/// the baseline, height, darkness, weight, shape) the run's summed residual
+/// over its standard error, combined as the root of their sum of squares
+/// without the largest (so at least two measures must deviate).
+/// Characters pasted over the original differ in place, size and ink
+/// together, where a genuine print's odd glyph differs in one; returns the
+/// run with each measure's part.
+pub fn combined_scan(glyphs: &[GlyphMeasure], s: &Statistics) -> Option<(Window, [f32; 6])> {
+    let series: Vec<(&Vec<Option<f32>>, f32)> =
+        [(&s.position, 0usize), (&s.position, 1), (&s.size, 0), (&s.ink, 0), (&s.ink, 1), (&s.shape, 0)]
+            .iter()
+            .filter_map(|(r, k)| {
+                let v = r.values.get(*k)?;
+                let present: Vec<f32> = v.iter().flatten().copied().collect();
+                let spread = mad(&present)?.max(r.floors.get(*k).copied().unwrap_or(0.0)).max(1e-6);
+                Some((v, spread))
+            })
+            .collect();
+    if series.len() < COMBINED.len() {
+        return None;
+    }
+    let mut best: Option<(Window, [f32; 6])> = None;
+    for first in 0..glyphs.len() {
+        let Some(line) = glyphs.get(first).map(|g| g.line) else { continue };
+        let mut sums = [0.0f32; 6];
+        let mut counts = [0usize; 6];
+        for last in first..(first + MAX_RUN).min(glyphs.len()) {
+            if glyphs.get(last).is_none_or(|g| g.line != line) {
+                break;
+            }
+            for (k, (v, _)) in series.iter().enumerate() {
+                if let (Some(Some(x)), Some(sum), Some(n)) = (v.get(last), sums.get_mut(k), counts.get_mut(k)) {
+                    *sum += x;
+                    *n += 1;
+                }
+            }
+            let mut parts = [0.0f32; 6];
+            for (k, (_, spread)) in series.iter().enumerate() {
+                let (sum, n) = (sums.get(k).copied().unwrap_or(0.0), counts.get(k).copied().unwrap_or(0));
+                if let Some(p) = parts.get_mut(k) {
+                    *p = if n == 0 { 0.0 } else { sum / (spread * (n as f32).sqrt()) };
+                }
+            }
+            // Without the largest part: one measure alone deviating (a speck,
+            // perspective at a line's end) is not enough, two or more are.
+            let largest = parts.iter().map(|p| p * p).fold(0.0f32, f32::max);
+            let z = (parts.iter().map(|p| p * p).sum::<f32>() - largest).max(0.0).sqrt();
+            if best.as_ref().is_none_or(|b| z > b.0.z) {
+                best = Some((Window { measure: 0, line, first, last, mean: 0.0, z }, parts));
+            }
+        }
+    }
+    best
+}
+
+/// `print.run`: neighbouring characters that differ from their line in
+/// several ways at once.
+fn run_finding(reading: &MrzReading, glyphs: &[GlyphMeasure], s: &Statistics, threshold: f32) -> Finding {
+    let Some((w, parts)) = combined_scan(glyphs, s) else {
+        return Finding::new(
+            "print.run",
+            Status::Skipped,
+            1.0,
+            Evidence::on(reading.zone),
+            "too few characters measured",
+        );
+    };
+    let chars: String = (w.first..=w.last).filter_map(|i| reading.glyphs.get(i)).map(|g| g.ch).collect();
+    let (col0, col1) = (glyphs.get(w.first).map_or(0, |g| g.index + 1), glyphs.get(w.last).map_or(0, |g| g.index + 1));
+    let mut named: Vec<(f32, &str)> = parts.iter().zip(COMBINED).map(|(p, n)| (p.abs(), n)).collect();
+    named.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let most: Vec<String> = named.iter().take(3).map(|(p, n)| format!("{n} {p:.1}")).collect();
+    let ev = Evidence {
+        text: Some(TextSpan { line: w.line + 1, column: col0, length: col1 + 1 - col0 }),
+        region: run_quad(reading, w.first, w.last),
+        ..Evidence::default()
+    }
+    .measured(f64::from(w.z))
+    .expected(most.join(", "))
+    .threshold(f64::from(threshold));
+    let score = (1.0 - w.z / (2.0 * threshold)).clamp(0.0, 1.0);
+    let place = format!("line {} positions {col0}-{col1} ({chars:?})", w.line + 1);
+    if w.z > threshold {
+        Finding::new(
+            "print.run",
+            Status::Warn,
+            score,
+            ev,
+            format!(
+                "{place} differ from the rest of the line in several ways at once ({}; {:.1} combined, threshold {threshold:.1}): characters printed apart from the others? compare with the document",
+                most.join(", "),
+                w.z
+            ),
+        )
+    } else {
+        Finding::new(
+            "print.run",
+            Status::Pass,
+            score,
+            ev,
+            format!("no run of characters stands out (most: {place}, {:.1})", w.z),
+        )
+    }
+}
+
 /// The glyphs' cells from `first` to `last` as one quadrilateral.
 fn run_quad(reading: &MrzReading, first: usize, last: usize) -> Option<Quad> {
     let (a, b) = (reading.glyphs.get(first)?, reading.glyphs.get(last)?);
@@ -352,13 +622,16 @@ fn run_quad(reading: &MrzReading, first: usize, last: usize) -> Option<Quad> {
     Some(Quad::new([tl, tr, br, bl]))
 }
 
-/// A finding on the most deviant run of one kind of residual.
+/// A finding on the most deviant run of one kind of residual. It informs
+/// (the officer sees which characters deviate most, by how much): the
+/// decision is `print.run`'s, which needs several measures to agree, since
+/// one measure alone deviates now and then on genuine print (a speck on a
+/// glyph, perspective at a line's end).
 fn scan_finding(
     reading: &MrzReading,
     glyphs: &[GlyphMeasure],
     id: &'static str,
     r: &Residuals,
-    threshold: f32,
     describe: impl Fn(&Window) -> String,
 ) -> Finding {
     let what = id.trim_start_matches("print.");
@@ -379,34 +652,19 @@ fn scan_finding(
         ..Evidence::default()
     }
     .measured(f64::from(w.z))
-    .threshold(f64::from(threshold));
-    let score = (1.0 - w.z / (2.0 * threshold)).clamp(0.0, 1.0);
+    .expected(describe(&w));
     let place = if col0 == col1 {
         format!("line {} position {col0} ({chars:?})", w.line + 1)
     } else {
         format!("line {} positions {col0}-{col1} ({chars:?})", w.line + 1)
     };
-    if w.z > threshold {
-        Finding::new(
-            id,
-            Status::Warn,
-            score,
-            ev,
-            format!(
-                "{place} stand(s) out of the line's print: {} ({:.1} spreads, threshold {threshold:.1}); compare with the document",
-                describe(&w),
-                w.z
-            ),
-        )
-    } else {
-        Finding::new(
-            id,
-            Status::Pass,
-            score,
-            ev,
-            format!("the characters' {what} is uniform (most deviant: {place}, {:.1} spreads)", w.z),
-        )
-    }
+    Finding::new(
+        id,
+        Status::Pass,
+        (1.0 / (1.0 + w.z / 10.0)).clamp(0.0, 1.0),
+        ev,
+        format!("most deviant {what}: {place}, {} ({:.1} spreads)", describe(&w), w.z),
+    )
 }
 
 /// `print.font`: the MRZ's glyphs against OCR-B, in shape (their cells
@@ -422,7 +680,16 @@ fn font_finding(reading: &MrzReading, s: &Statistics, t: &Thresholds) -> Finding
     if s.font_glyphs < 10 {
         return Finding::new("print.font", Status::Skipped, 1.0, ev, "too few characters measured to judge the font");
     }
+    if s.best_match < t.print_best_floor {
+        return off_glyphs(ev, s.best_match, t);
+    }
     let mut wrong = Vec::new();
+    if s.best_match < t.print_best_min {
+        wrong.push(format!(
+            "its glyphs resemble no OCR-B character closely (median best match {:.3}, below {:.3})",
+            s.best_match, t.print_best_min
+        ));
+    }
     if s.font < t.print_font_min {
         wrong.push(format!(
             "their shapes match the OCR-B reference at {:.2} (median of {}), below {:.2}",
@@ -441,7 +708,10 @@ fn font_finding(reading: &MrzReading, s: &Statistics, t: &Thresholds) -> Finding
             Status::Pass,
             score,
             ev,
-            format!("the characters match OCR-B at {:.2} in shape and {:.3} in geometry", s.font, s.geometry),
+            format!(
+                "the characters match OCR-B: {:.3} in shape, {:.3} best match, {:.3} in geometry",
+                s.font, s.best_match, s.geometry
+            ),
         )
     } else {
         Finding::new(
@@ -452,6 +722,21 @@ fn font_finding(reading: &MrzReading, s: &Statistics, t: &Thresholds) -> Finding
             format!("the MRZ is not printed in OCR-B: {}", wrong.join("; ")),
         )
     }
+}
+
+/// `print.font` skipped: the cells resemble no glyph of any font (a grid
+/// off the characters), which says nothing about the print.
+fn off_glyphs(ev: Evidence, best: f32, t: &Thresholds) -> Finding {
+    Finding::new(
+        "print.font",
+        Status::Skipped,
+        1.0,
+        ev,
+        format!(
+            "the cells do not hold whole characters (median best match {best:.3}, below {:.2}): the grid is off the glyphs, the font cannot be judged",
+            t.print_best_floor
+        ),
+    )
 }
 
 /// `print.layout`: character height against the pitch (Doc 9303: OCR-B size

@@ -1,25 +1,24 @@
 //! The OCR-B reference the print checks compare glyphs with: for each MRZ
-//! character, its mean cell as the reader cuts it and the mean of each ink
-//! measure, over genuine documents the generator prints in the OCR-B fonts
+//! character, its mean form (the glyph's ink box resampled to
+//! [`FORM`] x [`FORM`]) and the mean of each ink measure, over genuine documents the generator prints in the OCR-B fonts
 //! the repository ships (`assets/fonts/`), through every capture condition.
 //! Built by `tools/src/bin/templates.rs` (command in `models/README.md`),
 //! embedded in the crate, read once.
 //!
-//! Format (little-endian): `MRZTPL01`, then `u32` classes, cell height and
-//! width; per class in [`CLASSES`](crate::ocr::CLASSES) order: `u32` glyph
-//! count, the seven ink measures' means (`f32`, in
-//! [`InkMeasure::NAMES`] order), the mean cell (`f32` x height x width).
+//! Format (little-endian): `MRZTPL02`, then `u32` classes and form side;
+//! per class in [`CLASSES`](crate::ocr::CLASSES) order: `u32` glyph count,
+//! the seven ink measures' means (`f32`, in [`InkMeasure::NAMES`] order),
+//! the mean form (`f32` x side x side).
 
 use std::sync::OnceLock;
 
-use super::measure::InkMeasure;
+use super::measure::{FORM, FORM_VALUES, InkMeasure};
 use crate::ocr::CLASSES;
-use crate::scan::{CELL_HEIGHT, CELL_VALUES, PITCH};
 
 static BUNDLED: &[u8] = include_bytes!("../../../models/ocrb-templates.bin");
 
 /// The file's first bytes.
-pub const MAGIC: &[u8; 8] = b"MRZTPL01";
+pub const MAGIC: &[u8; 8] = b"MRZTPL02";
 
 /// One character's reference.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,9 +27,9 @@ pub struct Template {
     pub count: u32,
     /// Mean ink measures.
     pub ink: InkMeasure,
-    /// Mean cell, zero-mean and unit-norm for correlation (empty when no
+    /// Mean form, zero-mean and unit-norm for correlation (empty when no
     /// glyph of the class was seen).
-    pub cell: Vec<f32>,
+    pub form: Vec<f32>,
 }
 
 /// The reference of every class.
@@ -76,8 +75,8 @@ impl Templates {
         if &c.take::<8>()? != MAGIC {
             return None;
         }
-        let (n, h, w) = (c.u32()?, c.u32()?, c.u32()?);
-        if n as usize != CLASSES.len() || h != CELL_HEIGHT || w != PITCH as u32 {
+        let (n, side) = (c.u32()?, c.u32()?);
+        if n as usize != CLASSES.len() || side as usize != FORM {
             return None;
         }
         let mut classes = Vec::with_capacity(CLASSES.len());
@@ -87,11 +86,11 @@ impl Templates {
             for v in &mut ink {
                 *v = c.f32()?;
             }
-            let mut cell = Vec::with_capacity(CELL_VALUES);
-            for _ in 0..CELL_VALUES {
-                cell.push(c.f32()?);
+            let mut form = Vec::with_capacity(FORM_VALUES);
+            for _ in 0..FORM_VALUES {
+                form.push(c.f32()?);
             }
-            classes.push(Template { count, ink: InkMeasure::from_values(ink), cell: normalise(&cell) });
+            classes.push(Template { count, ink: InkMeasure::from_values(ink), form: normalise(&form) });
         }
         c.bytes.is_empty().then_some(Templates { classes })
     }
@@ -100,16 +99,16 @@ impl Templates {
     pub fn write(classes: &[(u32, InkMeasure, Vec<f32>)]) -> Vec<u8> {
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
-        for v in [classes.len() as u32, CELL_HEIGHT, PITCH as u32] {
+        for v in [classes.len() as u32, FORM as u32] {
             out.extend_from_slice(&v.to_le_bytes());
         }
-        for (count, ink, cell) in classes {
+        for (count, ink, form) in classes {
             out.extend_from_slice(&count.to_le_bytes());
             for v in ink.values() {
                 out.extend_from_slice(&v.to_le_bytes());
             }
-            for i in 0..CELL_VALUES {
-                out.extend_from_slice(&cell.get(i).copied().unwrap_or(0.0).to_le_bytes());
+            for i in 0..FORM_VALUES {
+                out.extend_from_slice(&form.get(i).copied().unwrap_or(0.0).to_le_bytes());
             }
         }
         out
@@ -121,26 +120,35 @@ impl Templates {
     }
 }
 
-/// A cell made zero-mean and unit-norm (empty if it is flat).
-pub fn normalise(cell: &[f32]) -> Vec<f32> {
-    let n = cell.len().max(1) as f32;
-    let mean = cell.iter().sum::<f32>() / n;
-    let norm = cell.iter().map(|v| (v - mean).powi(2)).sum::<f32>().sqrt();
-    if norm <= 1e-6 { Vec::new() } else { cell.iter().map(|v| (v - mean) / norm).collect() }
+/// A form made zero-mean and unit-norm (empty if it is flat).
+pub fn normalise(form: &[f32]) -> Vec<f32> {
+    let n = form.len().max(1) as f32;
+    let mean = form.iter().sum::<f32>() / n;
+    let norm = form.iter().map(|v| (v - mean).powi(2)).sum::<f32>().sqrt();
+    if norm <= 1e-6 { Vec::new() } else { form.iter().map(|v| (v - mean) / norm).collect() }
 }
 
-/// The best correlation of `cell` with a normalised template over shifts of
-/// up to one pixel each way (the grid and the glyph's own placement differ
-/// by that much between prints).
+/// The best correlation of a form with a normalised template over shifts of
+/// up to one sample each way (a glyph's ink box and the reference's differ by
+/// that much between prints).
 pub fn match_score(cell: &[f32], template: &[f32]) -> f32 {
-    let (h, w) = (CELL_HEIGHT as i32, PITCH as i32);
-    if cell.len() != CELL_VALUES || template.len() != CELL_VALUES {
+    if cell.len() != FORM_VALUES {
         return 0.0;
     }
-    let mut best = -1.0f32;
+    match_shifted(&shifted_forms(cell), template)
+}
+
+/// A form shifted by up to one sample each way (paper where it leaves the
+/// box), each normalised: computed once per glyph and matched against every
+/// template with [`match_shifted`]. Empty for a form of the wrong size.
+pub fn shifted_forms(cell: &[f32]) -> Vec<Vec<f32>> {
+    let (h, w) = (FORM as i32, FORM as i32);
+    if cell.len() != FORM_VALUES {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(9);
     for dy in -1..=1 {
         for dx in -1..=1 {
-            // The cell shifted by (dx, dy), paper (0) where it leaves the cell.
             let shifted: Vec<f32> = (0..h)
                 .flat_map(|y| (0..w).map(move |x| (x, y)))
                 .map(|(x, y)| {
@@ -153,14 +161,27 @@ pub fn match_score(cell: &[f32], template: &[f32]) -> f32 {
                 })
                 .collect();
             let s = normalise(&shifted);
-            if s.is_empty() {
-                continue;
+            if !s.is_empty() {
+                out.push(s);
             }
-            let r: f32 = s.iter().zip(template).map(|(a, b)| a * b).sum();
-            best = best.max(r);
         }
     }
-    best
+    out
+}
+
+/// The best correlation of a glyph's [`shifted_forms`] with a normalised
+/// template (-1 when there is nothing to compare).
+pub fn match_shifted(shifts: &[Vec<f32>], template: &[f32]) -> f32 {
+    if template.len() != FORM_VALUES {
+        return 0.0;
+    }
+    shifts.iter().map(|s| s.iter().zip(template).map(|(a, b)| a * b).sum::<f32>()).fold(-1.0, f32::max)
+}
+
+/// The best match of a glyph's form with any character of the reference.
+pub fn best_match(templates: &Templates, form: &[f32]) -> f32 {
+    let shifts = shifted_forms(form);
+    templates.classes.iter().filter(|c| c.count > 0).map(|c| match_shifted(&shifts, &c.form)).fold(-1.0, f32::max)
 }
 
 #[cfg(test)]
@@ -177,7 +198,7 @@ mod tests {
         assert!(seen >= 36, "{:?}", t.classes.iter().map(|c| c.count).collect::<Vec<_>>());
         // Each template matches itself best among the classes.
         for (i, c) in t.classes.iter().enumerate().filter(|(_, c)| c.count > 0) {
-            let own = match_score(&c.cell, &c.cell);
+            let own = match_score(&c.form, &c.form);
             assert!(own > 0.99, "class {i}: {own}");
         }
         // A damaged file is refused, not misread.
@@ -187,12 +208,12 @@ mod tests {
 
     #[test]
     fn shifted_cells_still_match() {
-        // A bar one pixel off the template's place.
+        // A bar one sample off the template's place.
         let bar = |x0: usize| -> Vec<f32> {
-            (0..CELL_VALUES).map(|i| if (x0..x0 + 3).contains(&(i % PITCH as usize)) { 1.0 } else { 0.0 }).collect()
+            (0..FORM_VALUES).map(|i| if (x0..x0 + 3).contains(&(i % FORM)) { 1.0 } else { 0.0 }).collect()
         };
         let t = normalise(&bar(8));
         assert!(match_score(&bar(9), &t) > 0.99);
-        assert!(match_score(&bar(14), &t) < 0.2);
+        assert!(match_score(&bar(12), &t) < 0.2);
     }
 }

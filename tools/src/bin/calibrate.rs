@@ -27,7 +27,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use mrtd_verify::checks::print::measure::measure;
 use mrtd_verify::checks::print::templates::Templates;
-use mrtd_verify::checks::print::{Statistics, scan};
+use mrtd_verify::checks::print::{Statistics, combined_scan};
 use mrtd_verify::mrz::{Date, Format};
 use mrtd_verify::specimen::{Condition, CorpusOptions, Forgery, Generator, Truth};
 use mrtd_verify::{Config, Scan, Thresholds, Verdict, Verifier};
@@ -45,6 +45,10 @@ struct Args {
     /// Documents per format and condition, in each set and for each truth.
     #[arg(long, default_value_t = 20)]
     per_cell: u64,
+    /// Documents per format and condition in the evaluation (default: as
+    /// `per-cell`).
+    #[arg(long)]
+    eval_per_cell: Option<u64>,
     /// Share of genuine documents the print checks may flag together.
     #[arg(long, default_value_t = 0.01)]
     budget: f64,
@@ -62,42 +66,53 @@ struct Args {
 
 /// The print checks calibrated here: id, and whether a high statistic (true)
 /// or a low one (false) is suspicious.
-const CHECKS: [(&str, bool); 6] = [
-    ("print.font", false),
-    ("print.geometry", true),
-    ("print.position", true),
-    ("print.size", true),
-    ("print.ink", true),
-    ("print.shape", true),
-];
+const CHECKS: [(&str, bool); 4] =
+    [("print.font", false), ("print.best_match", false), ("print.geometry", true), ("print.run", true)];
 
 /// One evaluation document: truth, condition, verdict, statistics, format,
 /// index, and the findings that did not pass.
-type Evaluated = (Truth, Condition, Verdict, Option<[f32; 6]>, Format, u64, String);
+type Evaluated = (Truth, Condition, Verdict, Option<[f32; 4]>, Format, u64, String);
+
+/// One calibration document: condition, format, index, statistics.
+type Calibrated = (Condition, Format, u64, [f32; 4]);
 
 /// The forgery each check targets, for its ROC curve.
 fn target(check: &str) -> Forgery {
-    if check == "print.font" || check == "print.geometry" { Forgery::MrzRetyped } else { Forgery::MrzPasted }
+    if check != "print.run" { Forgery::MrzRetyped } else { Forgery::MrzPasted }
 }
 
-/// Each check's statistic on one document (`None`: not read, judged
-/// `unreadable` whatever the print shows, or the print checks skipped).
-fn statistics(verifier: &Verifier, bytes: &[u8], t: &Thresholds) -> Option<[f32; 6]> {
+/// Each check's statistic on one document (`None`: not read, or, with
+/// `only_judged`, the print family skipped: too coarse, too blurred, a
+/// reading too uncertain with its grid off the glyphs). Where the family
+/// judged the glyphs without their reading (a reading too uncertain to
+/// compare character by character, its grid on the glyphs), only the
+/// best match is what the check used; the other statistics are NaN, so the
+/// calibration sees exactly what the checks see.
+fn statistics(verifier: &Verifier, bytes: &[u8], t: &Thresholds, only_judged: bool) -> Option<[f32; 4]> {
     let doc = verifier.read(&Scan::from_bytes("c", bytes));
-    if verifier.judge(&doc).verdict == Verdict::Unreadable {
+    let report = verifier.judge(&doc);
+    let print_ran = report.checks.iter().any(|c| c.family == "print" && c.status == mrtd_verify::RunStatus::Ran);
+    if only_judged && !print_ran {
         return None;
     }
     let reading = doc.reading()?;
-    if reading.dpi_estimate < t.print_min_dpi
-        || mrtd_verify::checks::quality::edge_width_mm(reading).is_some_and(|e| e > t.print_max_blur_mm)
-    {
-        return None;
-    }
     let templates = Templates::bundled()?;
-    let glyphs = measure(reading, doc.page().and_then(|p| p.colour()));
+    let glyphs = measure(reading, doc.page());
     let s = Statistics::of(&glyphs, templates, t);
-    let z = |r| scan(&glyphs, r).map_or(0.0, |w| w.z);
-    Some([s.font, s.geometry, z(&s.position), z(&s.size), z(&s.ink), z(&s.shape)])
+    let run = combined_scan(&glyphs, &s).map_or(0.0, |(w, _)| w.z);
+    let whole = report.findings.iter().any(|f| f.check == "print.run");
+    let font_judged =
+        report.findings.iter().any(|f| f.check == "print.font" && f.status != mrtd_verify::Status::Skipped);
+    if only_judged {
+        let nan = f32::NAN;
+        if !whole {
+            return Some([nan, if font_judged { s.best_match } else { nan }, nan, nan]);
+        }
+        if !font_judged {
+            return Some([nan, nan, nan, run]);
+        }
+    }
+    Some([s.font, s.best_match, s.geometry, run])
 }
 
 /// The documents of a set: (condition, format, index) for each truth.
@@ -141,33 +156,33 @@ fn main() -> ExitCode {
     let defaults = Thresholds::default();
 
     // 1. Calibration on genuine documents.
-    let calibration: Vec<(Condition, Format, u64, [f32; 6])> = jobs(args.per_cell)
+    let calibration: Vec<Calibrated> = jobs(args.per_cell)
         .par_iter()
         .filter_map(|&(c, f, i)| {
             let s = generator.render(args.seed, i, f, Truth::Genuine, c).ok()?;
-            Some((c, f, i, statistics(&verifier, &s.visible, &defaults)?))
+            Some((c, f, i, statistics(&verifier, &s.visible, &defaults, true)?))
         })
         .collect();
-    let genuine: Vec<[f32; 6]> = calibration.iter().map(|r| r.3).collect();
+    let genuine: Vec<[f32; 4]> = calibration.iter().map(|r| r.3).collect();
     let per_check = args.budget / CHECKS.len() as f64;
     let mut thresholds = defaults;
     let mut chosen = BTreeMap::new();
     for (k, (id, high)) in CHECKS.iter().enumerate() {
-        let mut v: Vec<f32> = genuine.iter().filter_map(|s| s.get(k).copied()).collect();
+        let mut v: Vec<f32> = genuine.iter().filter_map(|s| s.get(k).copied()).filter(|v| v.is_finite()).collect();
+        // The margin widens the genuine quantile's distance from the ideal
+        // (0 for a deviation, 1 for a similarity).
         let t = if *high {
             quantile(&mut v, 1.0 - per_check) * (1.0 + args.margin)
         } else {
-            quantile(&mut v, per_check) * (1.0 - args.margin)
+            1.0 - (1.0 - quantile(&mut v, per_check)) * (1.0 + args.margin)
         };
-        let t = (t * 100.0).round() / 100.0;
+        let t = (t * 1000.0).round() / 1000.0;
         chosen.insert(*id, t);
         match *id {
             "print.font" => thresholds.print_font_min = t,
+            "print.best_match" => thresholds.print_best_min = t,
             "print.geometry" => thresholds.print_geometry_max = t,
-            "print.position" => thresholds.print_position_z = t,
-            "print.size" => thresholds.print_size_z = t,
-            "print.ink" => thresholds.print_ink_z = t,
-            _ => thresholds.print_shape_z = t,
+            _ => thresholds.print_run_z = t,
         }
     }
     println!(
@@ -180,13 +195,27 @@ fn main() -> ExitCode {
     println!("| check | threshold | genuine median | genuine worst |");
     println!("|---|---|---|---|");
     for (k, (id, high)) in CHECKS.iter().enumerate() {
-        let mut v: Vec<f32> = genuine.iter().filter_map(|s| s.get(k).copied()).collect();
+        let mut v: Vec<f32> = genuine.iter().filter_map(|s| s.get(k).copied()).filter(|v| v.is_finite()).collect();
         let med = quantile(&mut v, 0.5);
         let worst = if *high { quantile(&mut v, 1.0) } else { quantile(&mut v, 0.0) };
-        println!("| `{id}` | {:.2} | {med:.2} | {worst:.2} |", chosen.get(id).copied().unwrap_or(0.0));
+        println!("| `{id}` | {:.3} | {med:.3} | {worst:.3} |", chosen.get(id).copied().unwrap_or(0.0));
+    }
+    println!();
+    for (k, (id, high)) in CHECKS.iter().enumerate() {
+        // The three genuine documents nearest the threshold's side, to look at
+        // with `inspect`.
+        let mut docs: Vec<(f32, &Calibrated)> = calibration
+            .iter()
+            .filter_map(|r| r.3.get(k).copied().filter(|v| v.is_finite()).map(|v| (if *high { -v } else { v }, r)))
+            .collect();
+        docs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let worst: Vec<String> =
+            docs.iter().take(3).map(|(v, r)| format!("{} {} {} ({:.3})", r.0.name(), r.1, r.2, v.abs())).collect();
+        println!("worst genuine on `{id}`: {}", worst.join(", "));
     }
 
     // 2. Evaluation with the calibrated thresholds, from other seeds.
+    let eval_per_cell = args.eval_per_cell.unwrap_or(args.per_cell);
     let mut config = base;
     config.thresholds = thresholds;
     let Ok(judge) = Verifier::new(config) else {
@@ -208,13 +237,13 @@ fn main() -> ExitCode {
         .collect();
     let eval_meta: Vec<Evaluated> = truths
         .iter()
-        .flat_map(|&t| jobs(args.per_cell).into_iter().map(move |(c, f, i)| (t, c, f, i)))
+        .flat_map(|&t| jobs(eval_per_cell).into_iter().map(move |(c, f, i)| (t, c, f, i)))
         .collect::<Vec<_>>()
         .par_iter()
         .filter_map(|&(truth, c, f, i)| {
             let s = generator.render(args.eval_seed, i, f, truth, c).ok()?;
             let report = judge.verify_image("e", &s.visible);
-            let stats = statistics(&verifier, &s.visible, &defaults);
+            let stats = statistics(&verifier, &s.visible, &defaults, false);
             let flagged: Vec<&str> = report
                 .findings
                 .iter()
@@ -226,16 +255,15 @@ fn main() -> ExitCode {
             Some((truth, c, report.verdict, stats, f, i, format!("{} {font}", flagged.join(" "))))
         })
         .collect();
-    let eval: Vec<(Truth, Condition, Verdict, Option<[f32; 6]>)> =
+    let eval: Vec<(Truth, Condition, Verdict, Option<[f32; 4]>)> =
         eval_meta.iter().map(|r| (r.0, r.1, r.2, r.3)).collect();
     if let Some(path) = &args.dump {
-        let fmt = |s: Option<[f32; 6]>| s.map_or(",,,,,".to_owned(), |s| s.map(|v| format!("{v:.4}")).join(","));
+        let fmt = |s: Option<[f32; 4]>| s.map_or(",,,".to_owned(), |s| s.map(|v| format!("{v:.4}")).join(","));
         let truth_name = |t: Truth| match t {
             Truth::Forged(f) => f.name().to_owned(),
             _ => "genuine".to_owned(),
         };
-        let mut out =
-            String::from("set,truth,condition,format,index,verdict,font,geometry,position,size,ink,shape,flagged\n");
+        let mut out = String::from("set,truth,condition,format,index,verdict,font,best,geometry,run,flagged\n");
         for (c, f, i, s) in &calibration {
             out.push_str(&format!("cal,genuine,{},{f},{i},,{},\n", c.name(), fmt(Some(*s))));
         }
@@ -249,7 +277,7 @@ fn main() -> ExitCode {
     println!();
     println!(
         "evaluation: seed {}, {} per format and condition; flagged = refer or fail",
-        args.eval_seed, args.per_cell
+        args.eval_seed, eval_per_cell
     );
     println!();
     let mut header = String::from("| truth |");
@@ -268,7 +296,7 @@ fn main() -> ExitCode {
             _ => continue,
         };
         let mut row = format!("| {name} |");
-        let cell = |rows: Vec<&(Truth, Condition, Verdict, Option<[f32; 6]>)>| {
+        let cell = |rows: Vec<&(Truth, Condition, Verdict, Option<[f32; 4]>)>| {
             let n = rows.len().max(1) as f64;
             let flagged = rows.iter().filter(|r| matches!(r.2, Verdict::Refer | Verdict::Fail)).count() as f64;
             let unreadable = rows.iter().filter(|r| r.2 == Verdict::Unreadable).count() as f64;
@@ -291,7 +319,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     for (k, (id, high)) in CHECKS.iter().enumerate() {
-        let neg: Vec<f32> = genuine.iter().filter_map(|s| s.get(k).copied()).collect();
+        let neg: Vec<f32> = genuine.iter().filter_map(|s| s.get(k).copied()).filter(|v| v.is_finite()).collect();
         let pos: Vec<f32> = eval
             .iter()
             .filter(|r| r.0 == Truth::Forged(target(id)))

@@ -1,5 +1,5 @@
 //! `templates`: builds the OCR-B reference of the print checks
-//! (`models/ocrb-templates.bin`): for each MRZ character, its mean cell and
+//! (`models/ocrb-templates.bin`): for each MRZ character, its mean form and
 //! mean ink measures over genuine documents the generator prints in the
 //! repository's OCR-B fonts, through every capture condition but the
 //! stamped one, read by the crate's own reader and measured by the print
@@ -16,11 +16,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use mrtd_verify::checks::print::measure::{InkMeasure, measure};
+use mrtd_verify::checks::print::measure::{FORM_VALUES, InkMeasure, measure};
 use mrtd_verify::checks::print::templates::Templates;
 use mrtd_verify::mrz::Format;
 use mrtd_verify::ocr::CLASSES;
-use mrtd_verify::scan::CELL_VALUES;
 use mrtd_verify::specimen::{Condition, CorpusOptions, Generator, Truth};
 use mrtd_verify::{Config, Scan, Verifier};
 use rayon::prelude::*;
@@ -48,7 +47,7 @@ struct Acc {
 
 impl Acc {
     fn new() -> Acc {
-        Acc { count: 0, ink: [0.0; 7], cell: vec![0.0; CELL_VALUES] }
+        Acc { count: 0, ink: [0.0; 7], cell: vec![0.0; FORM_VALUES] }
     }
 
     fn add(&mut self, o: &Acc) {
@@ -89,14 +88,17 @@ fn main() -> ExitCode {
             if reading.lines != s.label.mrz_lines {
                 return acc;
             }
-            for g in measure(reading, doc.page().and_then(|p| p.colour())) {
+            for g in measure(reading, doc.page()) {
+                if g.glare || g.overprint {
+                    continue;
+                }
                 let (Some(class), Some(ink)) = (g.class, g.ink) else { continue };
                 let Some(a) = acc.get_mut(class) else { continue };
                 a.count += 1;
                 for (s, v) in a.ink.iter_mut().zip(ink.values()) {
                     *s += f64::from(v);
                 }
-                for (s, v) in a.cell.iter_mut().zip(&g.cell) {
+                for (s, v) in a.cell.iter_mut().zip(&g.form) {
                     *s += f64::from(*v);
                 }
             }

@@ -1,0 +1,103 @@
+//! `inspect`: renders one generated document and shows what the crate makes
+//! of it: the report as text, the print checks' statistics, and its
+//! annotated picture and the page itself in `--out`.
+//!
+//! ```text
+//! cargo run --release -p mrtd-verify-tools --bin inspect -- --seed 40000 --index 2030007 --format MRVA --condition quarter_turn
+//! ```
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use mrtd_verify::checks::print::measure::measure;
+use mrtd_verify::checks::print::templates::Templates;
+use mrtd_verify::checks::print::{Statistics, scan};
+use mrtd_verify::mrz::{Date, Format};
+use mrtd_verify::specimen::{Condition, CorpusOptions, Forgery, Generator, Truth};
+use mrtd_verify::{Config, Scan, Verifier};
+
+#[derive(Parser)]
+struct Args {
+    #[arg(long)]
+    seed: u64,
+    #[arg(long)]
+    index: u64,
+    /// TD1, TD2, TD3, MRVA, MRVB or FRA_ID.
+    #[arg(long)]
+    format: String,
+    /// A capture condition's name (clean, skew, quarter_turn...).
+    #[arg(long, default_value = "clean")]
+    condition: String,
+    /// A forgery's name (mrz_retyped...); genuine when absent.
+    #[arg(long)]
+    forgery: Option<String>,
+    #[arg(long, default_value = "target/inspect")]
+    out: PathBuf,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let Some(format) = Format::ALL.into_iter().find(|f| f.to_string() == args.format) else {
+        eprintln!("inspect: unknown format {}", args.format);
+        return ExitCode::from(2);
+    };
+    let Some(condition) = Condition::EVERY.into_iter().find(|c| c.name() == args.condition) else {
+        eprintln!("inspect: unknown condition {}", args.condition);
+        return ExitCode::from(2);
+    };
+    let truth = match &args.forgery {
+        None => Truth::Genuine,
+        Some(name) => match Forgery::ALL.into_iter().find(|f| f.name() == name) {
+            Some(f) => Truth::Forged(f),
+            None => {
+                eprintln!("inspect: unknown forgery {name}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let reference = Date::new(2026, 6, 1).unwrap_or(Date::EPOCH);
+    let (Ok(generator), Ok(verifier)) = (
+        Generator::new(CorpusOptions::default().bands(false).reference(reference)),
+        Verifier::new(Config::default().reference_date(reference)),
+    ) else {
+        eprintln!("inspect: fonts or model failed to load");
+        return ExitCode::from(2);
+    };
+    let Ok(s) = generator.render(args.seed, args.index, format, truth, condition) else {
+        eprintln!("inspect: rendering failed");
+        return ExitCode::from(2);
+    };
+    let doc = verifier.read(&Scan::from_bytes(s.label.file.as_str(), s.visible.as_slice()));
+    let report = verifier.judge(&doc);
+    print!("{report}");
+    println!("printed: {:?}", s.label.mrz_lines);
+    if let (Some(reading), Some(templates)) = (doc.reading(), Templates::bundled()) {
+        let glyphs = measure(reading, doc.page());
+        let st = Statistics::of(&glyphs, templates, &verifier.config().thresholds);
+        println!("font {:.3} geometry {:.3} ({} glyphs)", st.font, st.geometry, st.font_glyphs);
+        for (name, r) in [("position", &st.position), ("size", &st.size), ("ink", &st.ink), ("shape", &st.shape)] {
+            if let Some(w) = scan(&glyphs, r) {
+                println!(
+                    "{name:9} z {:6.2} measure {} line {} glyphs {}..={} mean {:+.3}",
+                    w.z,
+                    w.measure,
+                    w.line + 1,
+                    w.first,
+                    w.last,
+                    w.mean
+                );
+            }
+        }
+    }
+    if std::fs::create_dir_all(&args.out).is_ok() {
+        let _ = std::fs::write(args.out.join("page.jpg"), &s.visible);
+        if let Some(p) = mrtd_verify::explain::annotate(&doc, &report) {
+            let _ = p.save(args.out.join("explained.png"));
+        }
+        if let Some(r) = doc.reading() {
+            let _ = r.rectified().image.save(args.out.join("crop.png"));
+        }
+    }
+    ExitCode::SUCCESS
+}
