@@ -175,7 +175,22 @@ pub fn match_shifted(shifts: &[Vec<f32>], template: &[f32]) -> f32 {
     if template.len() != FORM_VALUES {
         return 0.0;
     }
-    shifts.iter().map(|s| s.iter().zip(template).map(|(a, b)| a * b).sum::<f32>()).fold(-1.0, f32::max)
+    shifts.iter().map(|s| dot(s, template)).fold(-1.0, f32::max)
+}
+
+/// The dot product of two forms, in eight independent partial sums (which
+/// the compiler turns into vector instructions: this is the print checks'
+/// inner loop, 36 classes x 9 shifts x 256 values per glyph).
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0.0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
+    for (x, y) in ca.zip(cb) {
+        for ((s, p), q) in acc.iter_mut().zip(x).zip(y) {
+            *s += p * q;
+        }
+    }
+    acc.iter().sum::<f32>() + tail
 }
 
 /// The best match of a glyph's form with any character of the reference.

@@ -68,14 +68,33 @@ fn main() -> ExitCode {
         eprintln!("inspect: rendering failed");
         return ExitCode::from(2);
     };
+    let t = std::time::Instant::now();
     let doc = verifier.read(&Scan::from_bytes(s.label.file.as_str(), s.visible.as_slice()));
+    let read_ms = t.elapsed().as_secs_f64() * 1e3;
+    let t = std::time::Instant::now();
     let report = verifier.judge(&doc);
+    let judge_ms = t.elapsed().as_secs_f64() * 1e3;
+    let t = std::time::Instant::now();
+    let _ = verifier.verify_image("again", &s.visible);
+    println!(
+        "read {read_ms:.1} ms, judge {judge_ms:.1} ms; verify_image again {:.1} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
     print!("{report}");
     println!("printed: {:?}", s.label.mrz_lines);
     if let (Some(reading), Some(templates)) = (doc.reading(), Templates::bundled()) {
+        let t0 = std::time::Instant::now();
         let glyphs = measure(reading, doc.page());
+        let t1 = std::time::Instant::now();
         let st = Statistics::of(&glyphs, templates, &verifier.config().thresholds);
+        let t2 = std::time::Instant::now();
         println!("font {:.3} geometry {:.3} ({} glyphs)", st.font, st.geometry, st.font_glyphs);
+        println!(
+            "measuring the glyphs {:.2} ms, their statistics {:.2} ms; each family: {}",
+            (t1 - t0).as_secs_f64() * 1e3,
+            (t2 - t1).as_secs_f64() * 1e3,
+            report.checks.iter().map(|c| format!("{} {:.2} ms", c.family, c.ms)).collect::<Vec<_>>().join(", ")
+        );
         for (name, r) in [("position", &st.position), ("size", &st.size), ("ink", &st.ink), ("shape", &st.shape)] {
             if let Some(w) = scan(&glyphs, r) {
                 println!(
