@@ -163,7 +163,8 @@ pub struct Thresholds {
     /// `print.font` also fails when the glyphs' ink boxes sit further than
     /// this from OCR-B's, class by class (mean summed offset in character
     /// heights and pitches, once the document's own scale is taken out).
-    /// Default 0.175, like every `print_*` decision threshold below: set by
+    /// Default 0.175, like the other three `print_*` decision thresholds
+    /// (`print_best_min`, `print_font_min`, `print_run_z`): set by
     /// the calibration tool (`tools/src/bin/calibrate.rs`, command in the
     /// README) for at most 0.5 % of generated genuine documents flagged by
     /// the print checks together, on seeds no test or evaluation uses.

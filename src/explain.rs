@@ -98,11 +98,12 @@ pub fn annotate(doc: &Document, report: &Report) -> Option<RgbImage> {
                 _ => 0,
             })
             .unwrap_or(Status::Warn);
+        let Some(region) = on_canvas(region, (w, h)) else { continue };
         let top = region.corners.iter().map(|p| p.y).fold(f32::MAX, f32::min);
         let left = region.corners.iter().map(|p| p.x).fold(f32::MAX, f32::min);
         let (tw, th) = text_size(scale, &font, text);
-        let y = (top - th as f32 - 4.0 * unit).max(0.0) as i32;
-        label(&mut img, left.max(0.0) as i32, y, (tw, th), colour(status), |img, x, y| {
+        let y = (top - th as f32 - 4.0 * unit).clamp(0.0, h as f32) as i32;
+        label(&mut img, left.clamp(0.0, w as f32) as i32, y, (tw, th), colour(status), |img, x, y| {
             draw_text_mut(img, WHITE, x, y, scale, &font, text)
         });
     }
@@ -131,8 +132,12 @@ fn label(
     draw(img, x + pad, y + pad);
 }
 
-/// The quadrilateral's edges, `thick` pixels wide.
+/// The quadrilateral's edges, `thick` pixels wide. A quadrilateral with a
+/// corner that is not a finite number (a degenerate projection) is not
+/// drawn, and corners far off the picture are pulled to within one picture
+/// of it, so the line drawing never walks to the end of the integers.
 fn outline(img: &mut RgbImage, q: &Quad, colour: Rgb<u8>, thick: i32) {
+    let Some(q) = on_canvas(q, img.dimensions()) else { return };
     for k in 0..4 {
         let (Some(a), Some(b)) = (q.corners.get(k), q.corners.get((k + 1) % 4)) else { continue };
         for d in -(thick / 2)..=(thick / 2) {
@@ -140,5 +145,37 @@ fn outline(img: &mut RgbImage, q: &Quad, colour: Rgb<u8>, thick: i32) {
             draw_line_segment_mut(img, (a.x + o, a.y), (b.x + o, b.y), colour);
             draw_line_segment_mut(img, (a.x, a.y + o), (b.x, b.y + o), colour);
         }
+    }
+}
+
+/// The quadrilateral with its corners within one picture's size of the
+/// picture, or `None` when a corner is not finite.
+fn on_canvas(q: &Quad, (w, h): (u32, u32)) -> Option<Quad> {
+    if q.corners.iter().any(|p| !p.x.is_finite() || !p.y.is_finite()) {
+        return None;
+    }
+    let (w, h) = (w as f32, h as f32);
+    Some(q.map(|p| crate::geometry::Point::new(p.x.clamp(-w, 2.0 * w), p.y.clamp(-h, 2.0 * h))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geometry::Point;
+
+    #[test]
+    fn wild_regions_are_dropped_or_pulled_in() {
+        let mut img = RgbImage::new(40, 30);
+        let nan =
+            Quad::new([Point::new(f32::NAN, 0.0), Point::new(5.0, 0.0), Point::new(5.0, 5.0), Point::new(0.0, 5.0)]);
+        assert!(on_canvas(&nan, img.dimensions()).is_none());
+        let huge =
+            Quad::new([Point::new(0.0, 0.0), Point::new(1e30, 0.0), Point::new(1e30, 1e30), Point::new(0.0, 1e30)]);
+        let pulled = on_canvas(&huge, img.dimensions()).unwrap();
+        assert!(pulled.corners.iter().all(|p| p.x <= 80.0 && p.y <= 60.0));
+        // Drawing either returns at once and colours the picture's corner.
+        outline(&mut img, &nan, BLUE, 2);
+        outline(&mut img, &huge, BLUE, 2);
+        assert_eq!(*img.get_pixel(0, 0), BLUE);
     }
 }

@@ -254,7 +254,7 @@ fn histogram(levels: impl Iterator<Item = u8>) -> [u32; 256] {
 
 /// The lowest level at or below which a share `q` of a histogram lies.
 fn level_at(hist: &[u32; 256], q: f32) -> Option<u8> {
-    let target = (hist.iter().sum::<u32>() as f32 * q) as u32;
+    let target = ((hist.iter().sum::<u32>() as f32 * q) as u32).max(1);
     let mut acc = 0;
     hist.iter()
         .position(|&n| {

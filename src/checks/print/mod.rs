@@ -16,7 +16,8 @@
 //! of characters that stands out in several ways at once), `print.layout`
 //! (`warn`: character size against OCR-B size 1), and, to show the officer
 //! where the print deviates most, `print.position`, `print.size`,
-//! `print.ink`, `print.shape` (informative: always `pass`). Thresholds: the `print_*` fields of
+//! `print.ink`, `print.shape` (informative: `pass`, or `skipped` with too few
+//! characters measured). Thresholds: the `print_*` fields of
 //! [`Thresholds`], set by the calibration tool
 //! (`tools/src/bin/calibrate.rs`).
 
@@ -89,7 +90,7 @@ impl Check for PrintCheck {
         // The print is compared character by character with OCR-B's: a
         // reading whose characters are largely wrong would compare the
         // print with the wrong references. When the grid still sits on the
-        // glyphs (an unfamiliar font, not the wrong width or a half turn),
+        // glyphs (an unfamiliar font, not a grid off the ink),
         // the glyphs are still compared with OCR-B, without their reading.
         if let Some(why) = unsound(cx) {
             let aligned = aligned_share(&glyphs);
@@ -194,7 +195,7 @@ pub fn findings(reading: &MrzReading, glyphs: &[GlyphMeasure], templates: &Templ
     let mm_per_px = 25.4 / reading.dpi_estimate.max(1.0);
     let line_height_mm = |line: usize| reading.line_fits.get(line).map_or(0.0, |f| f.char_height_px) * mm_per_px;
     vec![
-        font_finding(reading, &stats, t),
+        font_finding(reading, &stats, aligned_share(glyphs), t),
         scan_finding(reading, glyphs, "print.position", &stats.position, |w| {
             let (axis, unit) =
                 if w.measure == 0 { ("across", 2.54) } else { ("above or below the baseline", line_height_mm(w.line)) };
@@ -587,7 +588,7 @@ fn run_finding(reading: &MrzReading, glyphs: &[GlyphMeasure], s: &Statistics, th
     named.sort_by(|a, b| b.0.total_cmp(&a.0));
     let most: Vec<String> = named.iter().take(3).map(|(p, n)| format!("{n} {p:.1}")).collect();
     let ev = Evidence {
-        text: Some(TextSpan { line: w.line + 1, column: col0, length: col1 + 1 - col0 }),
+        text: Some(TextSpan { line: w.line + 1, column: col0, length: (col1 + 1).saturating_sub(col0) }),
         region: run_quad(reading, w.first, w.last),
         ..Evidence::default()
     }
@@ -652,7 +653,7 @@ fn scan_finding(
     let chars: String = (w.first..=w.last).filter_map(|i| reading.glyphs.get(i)).map(|g| g.ch).collect();
     let (col0, col1) = (glyphs.get(w.first).map_or(0, |g| g.index + 1), glyphs.get(w.last).map_or(0, |g| g.index + 1));
     let ev = Evidence {
-        text: Some(TextSpan { line: w.line + 1, column: col0, length: col1 + 1 - col0 }),
+        text: Some(TextSpan { line: w.line + 1, column: col0, length: (col1 + 1).saturating_sub(col0) }),
         region: run_quad(reading, w.first, w.last),
         ..Evidence::default()
     }
@@ -674,7 +675,7 @@ fn scan_finding(
 
 /// `print.font`: the MRZ's glyphs against OCR-B, in shape (their cells
 /// against the reference's) and in geometry (where each class's ink sits).
-fn font_finding(reading: &MrzReading, s: &Statistics, t: &Thresholds) -> Finding {
+fn font_finding(reading: &MrzReading, s: &Statistics, aligned: f32, t: &Thresholds) -> Finding {
     let ev = Evidence::on(reading.zone)
         .measured(f64::from(s.font))
         .expected(format!("geometry within {:.2} of OCR-B (measured {:.3})", t.print_geometry_max, s.geometry))
@@ -685,7 +686,10 @@ fn font_finding(reading: &MrzReading, s: &Statistics, t: &Thresholds) -> Finding
     if s.font_glyphs < 10 {
         return Finding::new("print.font", Status::Skipped, 1.0, ev, "too few characters measured to judge the font");
     }
-    if s.best_match < t.print_best_floor {
+    // Cells that hold no whole glyph of any font, on a grid off the ink,
+    // say nothing of the print; on a grid that sits on the ink they are
+    // glyphs far from OCR-B, and fail below.
+    if s.best_match < t.print_best_floor && aligned < ALIGNED {
         return off_glyphs(ev, s.best_match, t);
     }
     let mut wrong = Vec::new();
@@ -738,14 +742,15 @@ fn off_glyphs(ev: Evidence, best: f32, t: &Thresholds) -> Finding {
         1.0,
         ev,
         format!(
-            "the cells do not hold whole characters (median best match {best:.3}, below {:.2}): the grid is off the glyphs, the font cannot be judged",
+            "the cells do not hold whole characters of any font (median best match {best:.3}, below {:.2}): the reading's grid or width does not fit the print, so the font cannot be judged",
             t.print_best_floor
         ),
     )
 }
 
 /// `print.layout`: character height against the pitch (Doc 9303: OCR-B size
-/// 1, 2.0 to 3.2 mm tall at a 2.54 mm pitch) and even line spacing.
+/// 1, 2.0 to 3.2 mm tall at a 2.54 mm pitch); the pitch itself is the
+/// reader's fit.
 fn layout_finding(reading: &MrzReading, t: &Thresholds) -> Finding {
     let pitch = reading.pitch_px.max(1e-3);
     let ratio = reading.char_height_px / pitch;

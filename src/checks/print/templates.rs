@@ -207,11 +207,11 @@ mod tests {
     fn the_bundled_reference_parses_and_writes_back() {
         let t = Templates::bundled().expect("bundled templates");
         assert_eq!(t.classes.len(), CLASSES.len());
-        // Every character of the MRZ alphabet was seen.
         // Every character the generator prints was seen (it never prints a Q).
         let seen = t.classes.iter().filter(|c| c.count > 50).count();
         assert!(seen >= 36, "{:?}", t.classes.iter().map(|c| c.count).collect::<Vec<_>>());
-        // Each template matches itself best among the classes.
+        // Each template is a proper form: it matches itself (through the
+        // shifted comparison) at 1.
         for (i, c) in t.classes.iter().enumerate().filter(|(_, c)| c.count > 0) {
             let own = match_score(&c.form, &c.form);
             assert!(own > 0.99, "class {i}: {own}");

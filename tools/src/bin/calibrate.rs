@@ -14,8 +14,8 @@
 //! 2. Evaluation, from `--eval-seed` (never used for calibration): genuine
 //!    documents and each forgery type, every condition, judged by the whole
 //!    verifier with the calibrated thresholds. The table gives, per forgery
-//!    type and condition, the share flagged (`refer` or `fail`), missed
-//!    (`pass`) and `unreadable`; and the genuine documents flagged.
+//!    type and condition, the share flagged (`refer` or `fail`) and
+//!    `unreadable` (the rest passed); and the genuine documents flagged.
 //! 3. Each check's ROC curve (genuine from the calibration set against its
 //!    target forgery from the evaluation set) as a PNG in `--out`, and the
 //!    thresholds as `thresholds.json`.
@@ -59,7 +59,8 @@ struct Args {
     #[arg(long, default_value = "target/calibration")]
     out: PathBuf,
     /// Also write every document's statistics as CSV lines to this file
-    /// (set, truth, condition, format, index, verdict, the five statistics).
+    /// (set, truth, condition, format, index, verdict, the four statistics,
+    /// the findings that did not pass).
     #[arg(long)]
     dump: Option<PathBuf>,
 }
@@ -99,7 +100,7 @@ fn statistics(verifier: &Verifier, bytes: &[u8], t: &Thresholds, only_judged: bo
     let templates = Templates::bundled()?;
     let glyphs = measure(reading, doc.page());
     let s = Statistics::of(&glyphs, templates, t);
-    let run = combined_scan(&glyphs, &s).map_or(0.0, |(w, _)| w.z);
+    let run = combined_scan(&glyphs, &s).map_or(f32::NAN, |(w, _)| w.z);
     let whole = report.findings.iter().any(|f| f.check == "print.run");
     let font_judged =
         report.findings.iter().any(|f| f.check == "print.font" && f.status != mrtd_verify::Status::Skipped);
@@ -169,6 +170,10 @@ fn main() -> ExitCode {
     let mut chosen = BTreeMap::new();
     for (k, (id, high)) in CHECKS.iter().enumerate() {
         let mut v: Vec<f32> = genuine.iter().filter_map(|s| s.get(k).copied()).filter(|v| v.is_finite()).collect();
+        if v.is_empty() {
+            eprintln!("calibrate: no genuine document was judged by {id}: no threshold to set");
+            return ExitCode::from(2);
+        }
         // The margin widens the genuine quantile's distance from the ideal
         // (0 for a deviation, 1 for a similarity).
         let t = if *high {
@@ -324,6 +329,7 @@ fn main() -> ExitCode {
             .iter()
             .filter(|r| r.0 == Truth::Forged(target(id)))
             .filter_map(|r| r.3.and_then(|s| s.get(k).copied()))
+            .filter(|v| v.is_finite())
             .collect();
         let path = args.out.join(format!("roc-{}.png", id.replace('.', "-")));
         if let Err(e) = roc(&path, id, &neg, &pos, *high, chosen.get(id).copied()) {
