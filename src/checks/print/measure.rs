@@ -118,6 +118,14 @@ pub struct GlyphMeasure {
     pub form: Vec<f32>,
 }
 
+impl GlyphMeasure {
+    /// Whether its ink can be compared with the MRZ's print: it holds ink
+    /// with a full form, and no stamp or glare lies over it.
+    pub fn measurable(&self) -> bool {
+        self.ink.is_some() && !self.overprint && !self.glare && self.form.len() == FORM_VALUES
+    }
+}
+
 /// Measures every glyph of a reading. With the page it was read from, the
 /// ink's darkness is taken on the page against the paper around the glyph
 /// (so uneven light, which scales both, leaves it alone), and glyphs under

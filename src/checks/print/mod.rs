@@ -128,11 +128,8 @@ fn unread_font_finding(
     t: &Thresholds,
     why: &str,
 ) -> Finding {
-    let best: Vec<f32> = glyphs
-        .iter()
-        .filter(|g| g.ink.is_some() && !g.overprint && !g.glare && g.form.len() == measure::FORM_VALUES)
-        .map(|g| best_ocrb_match(templates, &g.form))
-        .collect();
+    let best: Vec<f32> =
+        glyphs.iter().filter(|g| g.measurable()).map(|g| best_ocrb_match(templates, &g.form)).collect();
     let m = median(&best).unwrap_or(1.0);
     let ev = Evidence::on(reading.zone).measured(f64::from(m)).threshold(f64::from(t.print_best_min));
     if best.len() < 10 {

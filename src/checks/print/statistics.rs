@@ -56,7 +56,7 @@ impl Statistics {
             .iter()
             .map(|g| {
                 let mut g = g.clone();
-                if g.confidence < t.print_min_confidence || g.overprint || g.glare {
+                if g.confidence < t.print_min_confidence || !g.measurable() {
                     g.ink = None;
                 }
                 g
