@@ -264,3 +264,68 @@ fn companions_reach_the_document() {
     assert_eq!(doc.companion_errors().len(), 1);
     assert!(doc.reading().is_some());
 }
+
+/// A minimal little-endian EXIF block holding only an orientation tag.
+fn exif_orientation(value: u16) -> Vec<u8> {
+    let mut e = b"II*\0".to_vec();
+    e.extend_from_slice(&8u32.to_le_bytes());
+    e.extend_from_slice(&1u16.to_le_bytes());
+    e.extend_from_slice(&0x0112u16.to_le_bytes());
+    e.extend_from_slice(&3u16.to_le_bytes());
+    e.extend_from_slice(&1u32.to_le_bytes());
+    e.extend_from_slice(&value.to_le_bytes());
+    e.extend_from_slice(&[0, 0]);
+    e.extend_from_slice(&0u32.to_le_bytes());
+    e
+}
+
+/// A JPEG whose pixels are stored turned or mirrored, with the EXIF
+/// orientation (1 to 8) that shows them upright, reads as the upright page:
+/// the same MRZ for all eight, mirrored ones included (which read as
+/// nothing without the tag).
+#[test]
+fn every_exif_orientation_reads_the_same_mrz() {
+    use image::ImageEncoder;
+    use image::metadata::Orientation;
+    let label = &fixture_labels()[0];
+    let upright = image::open(root().join("fixtures/specimens").join(label["file"].as_str().unwrap())).unwrap();
+    let expected = lines_of(&label["mrz_lines"]);
+    for value in 1..=8u8 {
+        let orientation = Orientation::from_exif(value).unwrap();
+        // The stored pixels: the transformation that undoes the tag's.
+        let inverse = match orientation {
+            Orientation::Rotate90 => Orientation::Rotate270,
+            Orientation::Rotate270 => Orientation::Rotate90,
+            other => other,
+        };
+        let mut stored = upright.clone();
+        stored.apply_orientation(inverse);
+        let rgb = stored.to_rgb8();
+        let mut bytes = Vec::new();
+        let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 92);
+        encoder.set_exif_metadata(exif_orientation(u16::from(value))).unwrap();
+        encoder.write_image(rgb.as_raw(), rgb.width(), rgb.height(), image::ExtendedColorType::Rgb8).unwrap();
+        let decoded = mrtd_verify::scan::decode(&bytes, &mrtd_verify::DecodeLimits::default()).unwrap();
+        assert_eq!(decoded.width(), upright.width(), "orientation {value}");
+        let report = verifier().verify_image("oriented", &bytes);
+        let read = report.mrz.as_ref().map(|m| m.lines.clone()).unwrap_or_default();
+        assert_eq!(read, expected, "orientation {value}");
+    }
+}
+
+/// WebP (lossless here; the decoder handles lossy too) reads like the page
+/// it encodes, under the same decode limits as every other format.
+#[test]
+fn webp_is_read_under_the_same_limits() {
+    let label = &fixture_labels()[0];
+    let img = image::open(root().join("fixtures/specimens").join(label["file"].as_str().unwrap())).unwrap();
+    let mut webp = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img.to_rgb8()).write_to(&mut webp, image::ImageFormat::WebP).unwrap();
+    let bytes = webp.into_inner();
+    let report = verifier().verify_image("page.webp", &bytes);
+    assert_eq!(report.mrz.as_ref().map(|m| m.lines.clone()).unwrap_or_default(), lines_of(&label["mrz_lines"]));
+    let small = mrtd_verify::DecodeLimits::default().max_side(img.width() - 1);
+    assert!(matches!(mrtd_verify::scan::decode(&bytes, &small), Err(mrtd_verify::scan::ScanError::TooLarge { .. })));
+    let tight = mrtd_verify::DecodeLimits::default().max_alloc(1 << 20);
+    assert!(matches!(mrtd_verify::scan::decode(&bytes, &tight), Err(mrtd_verify::scan::ScanError::TooLarge { .. })));
+}

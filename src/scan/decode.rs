@@ -3,13 +3,17 @@
 
 use std::io::Cursor;
 
-use image::{DynamicImage, GrayImage, ImageReader, Limits};
+use image::metadata::Orientation;
+use image::{DynamicImage, GrayImage, ImageDecoder, ImageReader, Limits};
 
 use super::ScanError;
 use crate::config::DecodeLimits;
 
-/// Decodes image bytes (JPEG, PNG, TIFF including 16-bit and grey, BMP) within
-/// `limits`.
+/// Decodes image bytes (JPEG, PNG, TIFF including 16-bit and grey, BMP,
+/// WebP) within `limits`, upright: an EXIF orientation (JPEG, TIFF, WebP,
+/// PNG) is applied as image viewers apply it, so a phone photo stored
+/// turned or mirrored reads as it is shown. A damaged orientation tag is
+/// ignored (the pixels as stored).
 ///
 /// # Errors
 ///
@@ -25,19 +29,28 @@ use crate::config::DecodeLimits;
 /// assert!(matches!(decode(b"not an image", &DecodeLimits::default()), Err(ScanError::Decode(_))));
 /// ```
 pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<DynamicImage, ScanError> {
-    let mut reader =
+    let reader =
         ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| ScanError::Decode(Box::new(e)))?;
     let mut l = Limits::default();
     l.max_image_width = Some(limits.max_side);
     l.max_image_height = Some(limits.max_side);
     l.max_alloc = Some(limits.max_alloc);
-    reader.limits(l);
-    reader.decode().map_err(|e| match e {
+    let too_large = |e: image::ImageError| match e {
         image::ImageError::Limits(_) => {
             ScanError::TooLarge { max_side: limits.max_side, max_alloc: limits.max_alloc, source: Box::new(e) }
         }
         other => ScanError::Decode(Box::new(other)),
-    })
+    };
+    let mut reader = reader;
+    reader.limits(l.clone());
+    let mut decoder = reader.into_decoder().map_err(too_large)?;
+    // The pixel buffer counts against the allocation limit before it is
+    // allocated (as `ImageReader::decode` does).
+    l.reserve(decoder.total_bytes()).map_err(too_large)?;
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(too_large)?;
+    image.apply_orientation(orientation);
+    Ok(image)
 }
 
 /// The grey page an MRZ is read from: each pixel's brightest colour channel
