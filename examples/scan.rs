@@ -1,7 +1,7 @@
 //! `scan`: verify travel documents and print one report per document.
 //!
 //! ```text
-//! scan [PATH]...              images (JPEG, PNG, TIFF, BMP) and folders, recursively
+//! scan [PATH]...              images (JPEG, PNG, TIFF, BMP, WebP) and folders, recursively
 //!                             (NAME-ir.* / NAME-uv.* beside NAME.* are band companions)
 //! scan --mrz-text FILE        MRZ text, documents separated by blank lines ('-': stdin)
 //!      --jobs N               parallel documents (default: all cores)

@@ -12,7 +12,7 @@ use image::DynamicImage;
 use crate::Error;
 use crate::report::Band;
 
-/// One band's image: encoded bytes (JPEG, PNG, TIFF, BMP), decoded within the
+/// One band's image: encoded bytes (JPEG, PNG, TIFF, BMP, WebP), decoded within the
 /// verifier's limits, or pixels already decoded.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -29,26 +29,25 @@ use crate::config::DecodeLimits;
 /// assert!(matches!(decode(b"not an image", &DecodeLimits::default()), Err(ScanError::Decode(_))));
 /// ```
 pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<DynamicImage, ScanError> {
-    let reader =
+    let mut reader =
         ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| ScanError::Decode(Box::new(e)))?;
     let mut l = Limits::default();
     l.max_image_width = Some(limits.max_side);
     l.max_image_height = Some(limits.max_side);
     l.max_alloc = Some(limits.max_alloc);
-    let too_large = |e: image::ImageError| match e {
+    let scan_error = |e: image::ImageError| match e {
         image::ImageError::Limits(_) => {
             ScanError::TooLarge { max_side: limits.max_side, max_alloc: limits.max_alloc, source: Box::new(e) }
         }
         other => ScanError::Decode(Box::new(other)),
     };
-    let mut reader = reader;
     reader.limits(l.clone());
-    let mut decoder = reader.into_decoder().map_err(too_large)?;
+    let mut decoder = reader.into_decoder().map_err(scan_error)?;
     // The pixel buffer counts against the allocation limit before it is
     // allocated (as `ImageReader::decode` does).
-    l.reserve(decoder.total_bytes()).map_err(too_large)?;
+    l.reserve(decoder.total_bytes()).map_err(scan_error)?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let mut image = DynamicImage::from_decoder(decoder).map_err(too_large)?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(scan_error)?;
     image.apply_orientation(orientation);
     Ok(image)
 }

@@ -47,7 +47,7 @@ type Cause = Box<dyn std::error::Error + Send + Sync>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ScanError {
-    /// The bytes are not an image in a supported format (JPEG, PNG, TIFF, BMP),
+    /// The bytes are not an image in a supported format (JPEG, PNG, TIFF, BMP, WebP),
     /// or are truncated or corrupt. The decoder's error is the source.
     #[error("cannot decode the image")]
     Decode(#[source] Cause),

@@ -101,7 +101,7 @@ impl Verifier {
     }
 
     /// Reads and judges one document given as image bytes (JPEG, PNG, TIFF,
-    /// BMP): [`Verifier::verify`] of a scan without companions.
+    /// BMP, WebP): [`Verifier::verify`] of a scan without companions.
     pub fn verify_image(&self, source: &str, bytes: &[u8]) -> Report {
         self.verify(&Scan::from_bytes(source, bytes))
     }
