@@ -325,6 +325,21 @@ fn united_states_document_type_digit() {
 }
 
 #[test]
+fn croatian_sex_zero_is_a_registered_deviation() {
+    // Synthetic data on the Croatian layout: the sex printed `0`.
+    let text = "I<HRVD231458907<<<<<<<<<<<<<<<\n740812201204159HRV<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<";
+    let m = mrz::parse(text).unwrap();
+    assert_eq!(m.variants().iter().map(|v| v.id).collect::<Vec<_>>(), ["HRV_SEX_ZERO"]);
+    let v = m.validate(Date::new(2010, 1, 1).unwrap());
+    assert!(matches!(v.outcome(Rule::Sex), Outcome::Warn(mrz::Violation::RegisteredCharacter { found: b'0', .. })));
+    assert!(v.is_valid());
+    // From another issuer the same character is invalid.
+    let other = text.replace("HRV", "UTO");
+    let v = mrz::parse(&other).unwrap().validate(Date::new(2010, 1, 1).unwrap());
+    assert!(matches!(v.outcome(Rule::Sex), Outcome::Fail(_)));
+}
+
+#[test]
 fn every_registry_entry_is_exercised() {
     // Each entry of the registry is used by at least one document above; this
     // guards against an entry that no parse path consults.
@@ -336,7 +351,8 @@ fn every_registry_entry_is_exercised() {
             "ICAO_OPTIONAL_DATA_FILLER_CHECK_DIGIT",
             "FRA_CNI_1988",
             "USA_DOCUMENT_TYPE_DIGIT",
-            "BEL_LONG_NUMBER_CHECK_OVER_FILLER"
+            "BEL_LONG_NUMBER_CHECK_OVER_FILLER",
+            "HRV_SEX_ZERO"
         ]
     );
 }

@@ -190,6 +190,22 @@ fn rule_finding(mrz: &Mrz<'_>, v: &Validation, rule: Rule, outcome: Outcome) -> 
                         column + 1
                     )
                 }
+                Violation::RegisteredCharacter { line, column, found, variant } => {
+                    ev = Evidence::at(TextSpan {
+                        line: usize::from(line) + 1,
+                        column: usize::from(column) + 1,
+                        length: 1,
+                    })
+                    .measured(char::from(found))
+                    .expected(variant);
+                    format!(
+                        "{label} holds {:?} at line {}, column {}: not a Doc 9303 value, but how this issuer prints it \
+                         (registered national deviation {variant}); compare with the visual zone",
+                        char::from(found),
+                        line + 1,
+                        column + 1
+                    )
+                }
                 Violation::AfterFiller { line, column } => {
                     ev = Evidence::at(TextSpan {
                         line: usize::from(line) + 1,

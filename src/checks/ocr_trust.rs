@@ -46,10 +46,21 @@ impl Check for ReadingTrust {
             return CheckResult::Skipped(SkipReason::NoMrz, "the characters read do not form an MRZ".into());
         };
         let t = cx.thresholds();
-        let vouched = |g: &GlyphReading| m.confirmed_at(g.line.saturating_sub(1), g.column.saturating_sub(1));
+        let doubts = &reading.repaired.doubts;
+        let vouched = |g: &GlyphReading| vouched_by_digits(m, doubts, g);
         let refuted = m.check_digits().filter(|c| c.status.is_refuted()).count();
         CheckResult::Findings(trust_findings(&reading.glyphs, reading.zone, &vouched, refuted, t))
     }
+}
+
+/// Whether a verified check digit vouches for a glyph's reading: one covers
+/// it, and the repair left no doubt there. A doubt means the check digits
+/// could not tell the reading from its alternatives (a blind spot, a blind
+/// combination, several solutions), so they confirm nothing at that position
+/// and the OCR's confidence alone decides.
+fn vouched_by_digits(m: &crate::mrz::Mrz<'_>, doubts: &[crate::mrz::Doubt], g: &GlyphReading) -> bool {
+    m.confirmed_at(g.line.saturating_sub(1), g.column.saturating_sub(1))
+        && !doubts.iter().any(|d| d.line == g.line && d.column == g.column)
 }
 
 /// The four findings on a reading's glyphs.
@@ -227,8 +238,18 @@ mod tests {
     }
 
     fn statuses(at: (usize, usize), confidence: f32, runner_up: f32, refuted: usize) -> Vec<(String, Status)> {
+        statuses_with(at, confidence, runner_up, refuted, &[])
+    }
+
+    fn statuses_with(
+        at: (usize, usize),
+        confidence: f32,
+        runner_up: f32,
+        refuted: usize,
+        doubts: &[crate::mrz::Doubt],
+    ) -> Vec<(String, Status)> {
         let m = crate::mrz::parse(TD3).unwrap();
-        let vouched = |g: &GlyphReading| m.confirmed_at(g.line - 1, g.column - 1);
+        let vouched = |g: &GlyphReading| vouched_by_digits(&m, doubts, g);
         let t = Thresholds::default();
         trust_findings(&glyphs(at, confidence, runner_up), Quad::default(), &vouched, refuted, &t)
             .into_iter()
@@ -255,6 +276,33 @@ mod tests {
         assert_eq!(status_of(&statuses((2, 40), 0.62, 0.3, 0), "ocr.close_call"), Status::Pass);
         // A runner-up below a quarter of the first choice is no close call.
         assert_eq!(status_of(&statuses((1, 11), 0.62, 0.15, 0), "ocr.close_call"), Status::Pass);
+    }
+
+    #[test]
+    fn a_doubt_takes_the_check_digits_vouching_away() {
+        // The document number's second character, read 62 % / 30 %: its digit
+        // vouches for it, unless the repair found that the digits cannot tell
+        // the reading from an alternative (a blind combination).
+        assert_eq!(status_of(&statuses((2, 2), 0.62, 0.3, 0), "ocr.close_call"), Status::Pass);
+        let blind = crate::mrz::repair_readings(&doubtful_td3()).unwrap().doubts;
+        assert!(blind.iter().any(|d| (d.line, d.column) == (2, 2)), "{blind:?}");
+        assert_eq!(status_of(&statuses_with((2, 2), 0.62, 0.3, 0, &blind), "ocr.close_call"), Status::Inconclusive);
+        // Sure of the character, the reading stands even so.
+        assert_eq!(status_of(&statuses_with((2, 2), 0.97, 0.02, 0, &blind), "ocr.close_call"), Status::Pass);
+        assert_eq!(status_of(&statuses_with((2, 2), 0.97, 0.02, 0, &blind), "ocr.unconfirmed"), Status::Pass);
+    }
+
+    /// Candidates for TD3 whose document number's second and third characters
+    /// hesitate between `8` and `4` (weight 3: 12 less) and between `9` and
+    /// `1` (weight 1: 8 less): together 20 less, which neither the number's
+    /// digit nor the composite can see.
+    fn doubtful_td3() -> Vec<Vec<Vec<crate::mrz::Candidate>>> {
+        use crate::mrz::Candidate;
+        let mut lines: Vec<Vec<Vec<Candidate>>> =
+            TD3.lines().map(|l| l.bytes().map(|b| vec![Candidate { ch: b, score: 0.99 }]).collect()).collect();
+        lines[1][1] = vec![Candidate { ch: b'8', score: 0.62 }, Candidate { ch: b'4', score: 0.3 }];
+        lines[1][2] = vec![Candidate { ch: b'9', score: 0.7 }, Candidate { ch: b'1', score: 0.25 }];
+        lines
     }
 
     #[test]

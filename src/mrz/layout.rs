@@ -238,6 +238,9 @@ pub(crate) enum Alphabet {
     AlphaNum,
     /// `M`, `F`, `X` or `<`.
     Sex,
+    /// `M`, `F`, `X`, `<` or the character an issuer's registered deviation
+    /// prints ([`crate::mrz::variants::Deviation::SexCharacter`]).
+    SexOr(u8),
     /// Exactly these characters.
     Set(&'static [u8]),
 }
@@ -249,6 +252,7 @@ impl Alphabet {
             Alphabet::Digits => b.is_ascii_digit() || b == b'<',
             Alphabet::AlphaNum => b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'<',
             Alphabet::Sex => matches!(b, b'M' | b'F' | b'X' | b'<'),
+            Alphabet::SexOr(extra) => matches!(b, b'M' | b'F' | b'X' | b'<') || b == extra,
             Alphabet::Set(set) => {
                 let mut rest = set;
                 while let [c, tail @ ..] = rest {
@@ -331,7 +335,7 @@ const fn build_alphabet_map() -> AlphabetMap {
             let code = match field.alphabet() {
                 Alphabet::Alpha => A_ALPHA,
                 Alphabet::Digits => A_DIGITS,
-                Alphabet::Sex => A_SEX,
+                Alphabet::Sex | Alphabet::SexOr(_) => A_SEX,
                 Alphabet::AlphaNum | Alphabet::Set(_) => A_ALNUM,
             };
             let mut c = span.start as usize;

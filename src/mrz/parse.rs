@@ -344,6 +344,11 @@ impl<'a> Mrz<'a> {
         {
             variants.insert(i);
         }
+        if let Some(&sex) = layout.span(FieldId::Sex).map_or("", get).as_bytes().first()
+            && let Some(i) = variants::sex_character(format, issuer, sex)
+        {
+            variants.insert(i);
+        }
 
         // Document number: plain, or long (continued in the optional data).
         let head = layout.span(FieldId::DocumentNumber).unwrap_or(Span::new(0, 0, 0));

@@ -119,6 +119,19 @@ pub enum Violation {
         /// The character.
         found: u8,
     },
+    /// A character the plain layout does not allow but a registry entry
+    /// ([`crate::mrz::variants`]) allows for this issuer, at a 0-based line and
+    /// column: a national deviation, worth a look, not invalid data.
+    RegisteredCharacter {
+        /// Line, from 0.
+        line: u8,
+        /// Column, from 0.
+        column: u8,
+        /// The character.
+        found: u8,
+        /// The registry entry's id.
+        variant: &'static str,
+    },
     /// A character after the field's filler padding, at a 0-based line and column.
     AfterFiller {
         /// Line, from 0.
@@ -363,11 +376,19 @@ impl Mrz<'_> {
             match self.sex() {
                 Sex::Invalid(b) => {
                     let span = self.span(FieldId::Sex);
-                    Outcome::Fail(Violation::Character {
-                        line: span.map_or(0, |s| s.line),
-                        column: span.map_or(0, |s| s.start),
-                        found: b,
-                    })
+                    let (line, column) = (span.map_or(0, |s| s.line), span.map_or(0, |s| s.start));
+                    // A character of the issuer's own, registered with its
+                    // source (recorded at parse): a warning naming the entry.
+                    let registered = self
+                        .variants()
+                        .iter()
+                        .find(|v| v.deviation == crate::mrz::variants::Deviation::SexCharacter { found: b });
+                    match registered {
+                        Some(v) => {
+                            Outcome::Warn(Violation::RegisteredCharacter { line, column, found: b, variant: v.id })
+                        }
+                        None => Outcome::Fail(Violation::Character { line, column, found: b }),
+                    }
                 }
                 _ => Outcome::Pass,
             },
@@ -500,6 +521,32 @@ mod tests {
         let other = parse(&other_text).unwrap();
         assert!(matches!(other.validate(reference()).outcome(Rule::DocumentCode), Outcome::Fail(_)));
         assert!(other.variants().is_empty());
+    }
+
+    #[test]
+    fn a_registered_sex_character_is_a_warning_only_for_its_issuer() {
+        // Synthetic: the ICAO TD1 example issued by Croatia, sex printed `0`
+        // (no check digit covers the sex, the others still hold).
+        const TD1: &str =
+            "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<";
+        let hrv = TD1.replacen("I<UTO", "I<HRV", 1).replacen("122F120", "1220120", 1).replacen("9UTO", "9HRV", 1);
+        let m = parse(&hrv).unwrap();
+        assert!(m.check_digits_hold());
+        assert!(m.variants().iter().any(|v| v.id == "HRV_SEX_ZERO"));
+        let v = m.validate(reference());
+        assert_eq!(
+            v.outcome(Rule::Sex),
+            Outcome::Warn(Violation::RegisteredCharacter { line: 1, column: 7, found: b'0', variant: "HRV_SEX_ZERO" })
+        );
+        assert!(v.is_valid(), "a warning, not invalid data");
+        // Another character, or another issuer: invalid as Doc 9303 says.
+        let one_text = hrv.replacen("1220120", "1221120", 1);
+        let one = parse(&one_text).unwrap();
+        assert!(matches!(one.validate(reference()).outcome(Rule::Sex), Outcome::Fail(Violation::Character { .. })));
+        assert!(one.variants().is_empty());
+        let uto_text = TD1.replacen("122F120", "1220120", 1);
+        let uto = parse(&uto_text).unwrap();
+        assert!(matches!(uto.validate(reference()).outcome(Rule::Sex), Outcome::Fail(Violation::Character { .. })));
     }
 
     #[test]

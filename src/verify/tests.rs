@@ -64,3 +64,21 @@ fn batch_keeps_order() {
     assert_eq!(verdicts, [Verdict::Pass, Verdict::Unreadable, Verdict::Fail]);
     assert_eq!(reports[2].source, "2");
 }
+
+#[test]
+fn a_registered_national_sex_character_is_referred_not_failed() {
+    // Synthetic Croatian TD1 with the sex printed `0` (registry entry
+    // HRV_SEX_ZERO): a warning the officer can read, never a failure.
+    let hrv = "I<HRVD231458907<<<<<<<<<<<<<<<\n740812201204159HRV<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<";
+    for repair in [false, true] {
+        let r = verifier(repair).verify_text("a", hrv);
+        assert_eq!(r.verdict, Verdict::Refer, "{:?}", r.findings);
+        let sex = r.findings.iter().find(|f| f.check == "mrz.sex").unwrap();
+        assert_eq!(sex.status, Status::Warn);
+        assert!(sex.message.contains("HRV_SEX_ZERO"), "{}", sex.message);
+        assert!(r.mrz.unwrap().valid);
+    }
+    // The same character from another issuer is invalid data.
+    let r = verifier(false).verify_text("a", &hrv.replace("HRV", "UTO"));
+    assert_eq!(r.verdict, Verdict::Fail);
+}

@@ -322,10 +322,11 @@ pub(super) struct Joint {
     pub(super) changes: Changes<MAX_JOINT>,
 }
 
-/// Substitutions of up to `MAX_CHANGES` positions of a group, in increasing
-/// cost; every satisfying one found, cheapest first.
-pub(super) fn solve_group(grid: &Grid, g: &Group) -> Vec<Solution> {
-    let mut moves: Vec<(usize, u8, Cost)> = Vec::new();
+/// The substitutions within reach ([`MAX_MOVE`]) at a group's positions, with
+/// their cost beyond what was chosen; the digit takes only digits (or the
+/// filler where the registry allows it).
+fn group_moves(grid: &Grid, g: &Group) -> Vec<(usize, u8, Cost)> {
+    let mut moves = Vec::new();
     for i in g.positions() {
         let cur = grid.at(i);
         let base = grid.cost(i, cur);
@@ -339,6 +340,13 @@ pub(super) fn solve_group(grid: &Grid, g: &Group) -> Vec<Solution> {
             }
         }
     }
+    moves
+}
+
+/// Substitutions of up to `MAX_CHANGES` positions of a group, in increasing
+/// cost; every satisfying one found, cheapest first.
+pub(super) fn solve_group(grid: &Grid, g: &Group) -> Vec<Solution> {
+    let mut moves = group_moves(grid, g);
     let base_chars = |i: usize| grid.at(i);
     let mut out = Vec::new();
     if g.holds(base_chars) {
@@ -467,6 +475,84 @@ impl Search<'_> {
             if let Some(slot) = self.scratch.get_mut(i) {
                 *slot = self.grid.at(i);
             }
+        }
+    }
+}
+
+/// Most substitutions in one blind combination.
+const MAX_BLIND: usize = 3;
+/// Most alternatives per group tried for blind combinations (the cheapest).
+const MAX_BLIND_MOVES: usize = 16;
+
+/// Combinations the check digits cannot see: two or three substitutions among
+/// the OCR's alternatives, together at most [`MAX_MOVE`] beyond the reading,
+/// that leave every check digit as it stands (holding or refuted). Two `O`/`0`
+/// confusions at weights 7 and 3 are one (24 x 7 + 24 x 3 = 240): the digits
+/// hold for both readings, so they confirm neither. Each position of such a
+/// combination is a [`DoubtReason::BlindSpot`], with the alternatives that
+/// combine there; the reading's trust then rests on the OCR alone.
+pub(super) fn blind_combinations(grid: &Grid, groups: &Groups, doubts: &mut Vec<Pending>) {
+    let all: Vec<&Group> = groups.fields.iter().chain(groups.composite.iter()).collect();
+    let as_read: Vec<bool> = all.iter().map(|g| g.holds(|i| grid.at(i))).collect();
+    let mut found: Vec<(usize, u8)> = Vec::new();
+    for g in &all {
+        let mut moves = group_moves(grid, g);
+        if moves.len() < 2 {
+            continue;
+        }
+        moves.sort_by_key(|m| m.2);
+        moves.truncate(MAX_BLIND_MOVES);
+        combine(grid, &all, &as_read, &moves, 0, 0, Changes::EMPTY, &mut found);
+    }
+    found.sort_unstable();
+    found.dedup();
+    for (i, ch) in found {
+        match doubts.iter_mut().find(|d| d.at == i) {
+            Some(d) => {
+                if !d.alternatives.contains(&ch) {
+                    d.alternatives.push(ch);
+                    d.alternatives.sort_unstable();
+                }
+            }
+            None => doubts.push(Pending::new(i, vec![ch], DoubtReason::BlindSpot)),
+        }
+    }
+}
+
+/// Extends `pick` with moves from `from` on, recording every combination of
+/// two or more that no check digit sees.
+#[allow(clippy::too_many_arguments)]
+fn combine(
+    grid: &Grid,
+    all: &[&Group],
+    as_read: &[bool],
+    moves: &[(usize, u8, Cost)],
+    from: usize,
+    cost: Cost,
+    pick: Changes<MAX_BLIND>,
+    found: &mut Vec<(usize, u8)>,
+) {
+    for (k, &(i, ch, c)) in moves.iter().enumerate().skip(from) {
+        let total = cost.saturating_add(c);
+        // Moves are sorted by cost: none further fits either.
+        if total > MAX_MOVE {
+            break;
+        }
+        if pick.get(i).is_some() {
+            continue;
+        }
+        let mut next = pick;
+        if !next.push(i, ch) {
+            continue;
+        }
+        if next.as_slice().len() >= 2 {
+            let read = |j: usize| next.get(j).unwrap_or_else(|| grid.at(j));
+            if all.iter().zip(as_read).all(|(g, &held)| g.holds(read) == held) {
+                found.extend(next.as_slice().iter().map(|&(p, c)| (usize::from(p), c)));
+            }
+        }
+        if next.as_slice().len() < MAX_BLIND {
+            combine(grid, all, as_read, moves, k + 1, total, next, found);
         }
     }
 }

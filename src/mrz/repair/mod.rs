@@ -401,6 +401,65 @@ mod tests {
         assert_eq!(d.alternatives, vec!['K']);
     }
 
+    /// TD3 with the document number `000000000` and every digit recomputed.
+    fn td3_zero_number() -> String {
+        let mut l2: Vec<u8> = TD3.lines().nth(1).unwrap().bytes().collect();
+        l2[..9].copy_from_slice(b"000000000");
+        l2[9] = b'0' + crate::mrz::check_digit(&l2[..9]);
+        l2[43] = b'0' + crate::mrz::check_digit_parts(&[&l2[..10], &l2[13..20], &l2[21..43]]);
+        format!("{}\n{}", TD3.lines().next().unwrap(), String::from_utf8(l2).unwrap())
+    }
+
+    #[test]
+    fn a_blind_combination_is_never_confirmed() {
+        // Two O/0 confusions at weights 7 and 3 cancel (24 x 7 + 24 x 3 = 240):
+        // the number's digit and the composite hold for "OO0000000" as for
+        // "000000000", so they confirm neither reading.
+        let genuine = td3_zero_number();
+        assert!(parse(&genuine).unwrap().check_digits_hold());
+        let misread = genuine.replacen("<\n00", "<\nOO", 1);
+        assert!(parse(&misread).unwrap().check_digits_hold());
+        let mut lines: Vec<Vec<Vec<Candidate>>> =
+            misread.lines().map(|l| l.bytes().map(|b| vec![Candidate { ch: b, score: 0.99 }]).collect()).collect();
+        // The model saw the zeros, less likely than the letters, each far from
+        // a tie (a pair the joint search would already call a tie).
+        for col in [0, 1] {
+            lines[1][col] = vec![Candidate { ch: b'O', score: 0.75 }, Candidate { ch: b'0', score: 0.2 }];
+        }
+        let r = repair_readings(&lines).unwrap();
+        assert_eq!(r.text(), misread, "nothing decides, so nothing is changed");
+        for col in [1, 2] {
+            let d = r.doubts.iter().find(|d| d.line == 2 && d.column == col).unwrap_or_else(|| panic!("{r:?}"));
+            assert_eq!(d.reason, DoubtReason::BlindSpot);
+            assert_eq!(d.alternatives, vec!['0']);
+        }
+        // One hesitation alone is no blind combination: the digit sees it.
+        lines[1][1] = vec![Candidate { ch: b'O', score: 0.99 }];
+        let r = repair_readings(&lines).unwrap();
+        assert!(r.doubts.iter().all(|d| d.line != 2 || d.column > 2), "{r:?}");
+        // Nor a pair the model was sure of: together under 1/20 as likely.
+        for col in [0, 1] {
+            lines[1][col] = vec![Candidate { ch: b'O', score: 0.95 }, Candidate { ch: b'0', score: 0.04 }];
+        }
+        let r = repair_readings(&lines).unwrap();
+        assert!(r.doubts.is_empty(), "{r:?}");
+    }
+
+    #[test]
+    fn a_registered_sex_character_is_read_for_its_issuer_only() {
+        let hrv = TD1.replacen("I<UTO", "I<HRV", 1).replacen("122F120", "1220120", 1).replacen("9UTO", "9HRV", 1);
+        let sure = |text: &str| -> Vec<Vec<Vec<Candidate>>> {
+            text.lines().map(|l| l.bytes().map(|b| vec![Candidate { ch: b, score: 0.99 }]).collect()).collect()
+        };
+        let r = repair_readings(&sure(&hrv)).unwrap();
+        assert_eq!(r.text(), hrv);
+        assert!(r.doubts.is_empty() && r.repairs.is_empty(), "{r:?}");
+        // Elsewhere a `0` is no sex the field can hold: left unread, in doubt.
+        let uto = TD1.replacen("122F120", "1220120", 1);
+        let r = repair_readings(&sure(&uto)).unwrap();
+        assert!(r.doubts.iter().any(|d| (d.line, d.column) == (2, 8)), "{r:?}");
+    }
+
     /// Candidates: every character as `text` gives it (0.99), with `alt` as a
     /// second candidate at `score` at (line, column).
     fn clear_reading(text: &str, at: (usize, usize), alt: u8, score: f32) -> Vec<Vec<Vec<Candidate>>> {

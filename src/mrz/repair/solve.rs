@@ -1,7 +1,7 @@
 //! Solving a whole reading: which formats it could be, each solved in turn
 //! (alphabets, check-digit groups, country codes, doubts), the likeliest kept.
 
-use super::cost::{MAX_MOVE, Pos, REFUTED_PENALTY, TIE};
+use super::cost::{Cost, MAX_MOVE, Pos, REFUTED_PENALTY, TIE};
 use super::doubt::{self, Doubt, Pending};
 use super::group::{self, Grid, Groups, NumberLayout};
 use super::{Repair, RepairBasis, Repaired, confusions_of, country};
@@ -17,17 +17,31 @@ pub(super) fn solve(pos: Vec<Pos>, count: usize, width: usize) -> Result<Repaire
     }
 
     // Fast path: a reading that is certain at every position, fits a format's
-    // alphabets and satisfies every check digit needs nothing.
-    let certain = pos.iter().all(|p| {
+    // alphabets and satisfies every check digit needs nothing. Certain: no
+    // alternative within a tie anywhere, and within reach ([`MAX_MOVE`]) at
+    // one position at most, since two could form a combination the check
+    // digits cannot see ([`group::blind_combinations`]).
+    let second_extra = |p: &Pos| {
         let mut alts = p.alts();
-        alts.next().is_some_and(|b| b.0 == p.read && alts.next().is_none_or(|second| second.1 >= b.1 + TIE))
-    });
+        match alts.next() {
+            Some(b) if b.0 == p.read => Some(alts.next().map_or(Cost::MAX, |second| second.1.saturating_sub(b.1))),
+            _ => None,
+        }
+    };
+    let mut within_reach = 0usize;
+    let certain = pos.iter().all(|p| {
+        second_extra(p).is_some_and(|x| {
+            within_reach += usize::from(x <= MAX_MOVE);
+            x >= TIE
+        })
+    }) && within_reach <= 1;
     if certain {
         let text: Vec<String> =
             (0..count).map(|l| pos.iter().skip(l * width).take(width).map(|p| char::from(p.read)).collect()).collect();
         let refs: Vec<&str> = text.iter().map(String::as_str).collect();
         for &format in &candidates {
-            let fits = pos.iter().enumerate().all(|(i, p)| alphabet_in(&pos, format, width, i).allows(p.read));
+            let allow = Allowances::of(&pos, format, width);
+            let fits = pos.iter().enumerate().all(|(i, p)| allow.alphabet(format, width, i).allows(p.read));
             if fits && parse_as(format, &refs).is_ok_and(|m| m.check_digits_hold()) {
                 return Ok(Repaired { lines: text, repairs: Vec::new(), doubts: Vec::new() });
             }
@@ -99,22 +113,38 @@ fn shape_format(lines: usize, width: usize) -> Option<Format> {
     })
 }
 
-/// The alphabet of each position of a reading: [`alphabet_at`], except that the
-/// document type (second character) may be a digit where the registry allows
-/// it for the issuing state the reading spells.
-fn alphabet_in(pos: &[Pos], format: Format, width: usize, i: usize) -> Alphabet {
-    if i == 1 && digit_type_allowed(pos, format) {
-        return Alphabet::AlphaNum;
-    }
-    alphabet_at(format, i / width, i % width)
+/// What a reading's issuer allows beyond the plain alphabets, from the
+/// registry of national deviations: a digit as document type, a sex character
+/// of its own. The issuer is the one the reading spells.
+#[derive(Clone, Copy)]
+struct Allowances {
+    digit_type: bool,
+    sex: Option<u8>,
 }
 
-fn digit_type_allowed(pos: &[Pos], format: Format) -> bool {
-    let mut issuer = [b'<'; 3];
-    for (k, slot) in issuer.iter_mut().enumerate() {
-        *slot = pos.get(2 + k).map_or(b'<', |p| p.read);
+impl Allowances {
+    fn of(pos: &[Pos], format: Format, width: usize) -> Allowances {
+        let mut issuer = [b'<'; 3];
+        for (k, slot) in issuer.iter_mut().enumerate() {
+            *slot = pos.get(2 + k).map_or(b'<', |p| p.read);
+        }
+        let issuer = std::str::from_utf8(&issuer).unwrap_or("");
+        let sex = format.layout().span(FieldId::Sex).and_then(|span| {
+            let read = pos.get(usize::from(span.line) * width + usize::from(span.start)).map(|p| p.read)?;
+            variants::sex_character(format, issuer, read).map(|_| read)
+        });
+        Allowances { digit_type: variants::document_type_digit(format, issuer).is_some(), sex }
     }
-    std::str::from_utf8(&issuer).is_ok_and(|s| variants::document_type_digit(format, s).is_some())
+
+    /// The alphabet of position `i`: [`alphabet_at`], widened where the
+    /// registry allows it for this issuer.
+    fn alphabet(self, format: Format, width: usize, i: usize) -> Alphabet {
+        match alphabet_at(format, i / width, i % width) {
+            _ if i == 1 && self.digit_type => Alphabet::AlphaNum,
+            Alphabet::Sex => self.sex.map_or(Alphabet::Sex, Alphabet::SexOr),
+            a => a,
+        }
+    }
 }
 
 /// Solves a reading as a given format; returns the result and the cost of the
@@ -124,10 +154,9 @@ fn solve_as(mut pos: Vec<Pos>, format: Format, width: usize, count: usize) -> (R
     // the confusion table (see [`Pos::fit`]).
     let mut forced = vec![false; pos.len()];
     let mut unread: Vec<usize> = Vec::new();
-    let digit_type = digit_type_allowed(&pos, format);
+    let allow = Allowances::of(&pos, format, width);
     for (i, p) in pos.iter_mut().enumerate() {
-        let alphabet =
-            if i == 1 && digit_type { Alphabet::AlphaNum } else { alphabet_at(format, i / width, i % width) };
+        let alphabet = allow.alphabet(format, width, i);
         if let Some(f) = forced.get_mut(i) {
             *f = !alphabet.allows(p.read);
         }
@@ -178,6 +207,7 @@ fn solve_as(mut pos: Vec<Pos>, format: Format, width: usize, count: usize) -> (R
     let mut doubts: Vec<Pending> = Vec::new();
     group::settle(&mut grid, &groups, &mut doubts);
     country::repair_codes(&mut grid, layout, &forced, &mut basis, &mut doubts);
+    group::blind_combinations(&grid, &groups, &mut doubts);
     doubt::remaining(&grid, &groups, layout, &unread, &mut doubts);
     let cost: u32 = grid.chosen.iter().enumerate().map(|(i, &c)| u32::from(grid.cost(i, c))).sum();
     (report(&grid, &groups, format, count, &number, &basis, doubts), cost)
