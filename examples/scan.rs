@@ -9,13 +9,24 @@
 //!      --format json|text     JSON Lines (default when piped) or a readable table
 //!      --reference-date D     judge expiry on D (YYYY-MM-DD) instead of today
 //!      --explain DIR          one annotated PNG per scanned document
+//!      --max-memory SIZE      memory budget for the whole run (default 1G)
 //! ```
 //!
-//! Exit code: 0 when every document passed, 1 when some did not, 2 when the run
-//! itself failed. One bad file never stops the batch. All the work is the
-//! library's (`Verifier::verify_files`, `group_companions`); this binary reads
-//! arguments, walks folders and prints.
+//! Reports stream out in input order as the documents are judged, a few per
+//! worker at a time, so memory stays flat whatever the batch's size. Only
+//! regular files are read; a folder that cannot be listed, a special file or
+//! a file too large gets its own `unreadable` report and the walk goes on;
+//! each folder is walked once however many links lead to it; files of other
+//! formats are named on stderr. Text input is decoded leniently (UTF-8 or
+//! UTF-16): a document holding bytes that are not text gets its own report.
+//!
+//! Exit code: 0 when at least one document was judged and every one passed,
+//! 1 when some did not pass, 2 when the run itself failed or nothing was
+//! judged. One bad file never stops the batch. All the work is the library's
+//! (`Verifier::verify_files_each`, `group_companions`, `decode_text`); this
+//! binary reads arguments, walks folders and prints.
 
+use std::collections::HashSet;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -23,7 +34,9 @@ use std::process::ExitCode;
 use clap::{Parser, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use mrtd_verify::mrz::Date;
-use mrtd_verify::{Config, Report, Verdict, Verifier, group_companions, split_documents};
+use mrtd_verify::{
+    Config, DecodeLimits, Error, Report, Verdict, Verifier, decode_text, group_companions, source_name, split_documents,
+};
 
 #[derive(Parser)]
 #[command(version, about = "Verify travel documents: read the MRZ from scans or text, check digits and data rules")]
@@ -49,6 +62,10 @@ struct Args {
     /// box, every finding that did not pass outlined and labelled, the verdict.
     #[arg(long, value_name = "DIR")]
     explain: Option<PathBuf>,
+    /// Memory budget for the whole run (bytes, or with K, M, G): each
+    /// worker's decoding limits and the largest file read follow from it.
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
+    max_memory: u64,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -61,29 +78,153 @@ fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse_iso(s).ok_or_else(|| format!("{s:?} is not a YYYY-MM-DD date"))
 }
 
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&t[..i], 10),
+        Some((i, 'm' | 'M')) => (&t[..i], 20),
+        Some((i, 'g' | 'G')) => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    let n: u64 = digits.parse().map_err(|_| format!("{s:?} is not a size (bytes, or a number with K, M or G)"))?;
+    let bytes = n.checked_shl(shift).filter(|b| b >> shift == n).ok_or_else(|| format!("{s:?} is too large"))?;
+    if bytes < 128 << 20 {
+        return Err(format!("{s:?} is below the 128M the reader needs"));
+    }
+    Ok(bytes)
+}
+
 const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "tif", "tiff", "bmp", "webp"];
 
 fn is_image(p: &Path) -> bool {
     p.extension().and_then(|e| e.to_str()).is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
-/// Files named on the command line as given; folders walked for image
-/// files, in sorted order.
-fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if !path.is_dir() {
-        out.push(path.to_path_buf());
-        return Ok(());
-    }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in &entries {
-        if p.is_dir() {
-            collect(p, out)?;
-        } else if is_image(p) {
-            out.push(p.clone());
+/// What a walk of the command line's paths found.
+#[derive(Default)]
+struct Walk {
+    /// Image files, in order: named on the command line, or found in
+    /// folders (sorted by name).
+    files: Vec<PathBuf>,
+    /// Folders that could not be listed, with why.
+    problems: Vec<(PathBuf, std::io::Error)>,
+    /// Files of formats the scanner does not read.
+    unsupported: Vec<PathBuf>,
+    /// Folders walked (canonical paths): each once, however many links lead to it.
+    visited: HashSet<PathBuf>,
+}
+
+impl Walk {
+    /// A path from the command line: a folder is walked; anything else is a
+    /// document as given (the loader says what is wrong with it).
+    fn arg(&mut self, path: &Path) {
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => self.dir(path),
+            _ => self.files.push(path.to_path_buf()),
         }
     }
-    Ok(())
+
+    fn dir(&mut self, dir: &Path) {
+        let key = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        if !self.visited.insert(key) {
+            return;
+        }
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) => {
+                self.problems.push((dir.to_path_buf(), e));
+                return;
+            }
+        };
+        let mut paths = Vec::new();
+        for entry in entries {
+            match entry {
+                Ok(e) => paths.push(e.path()),
+                Err(e) => self.problems.push((dir.to_path_buf(), e)),
+            }
+        }
+        paths.sort();
+        for p in paths {
+            // `metadata` follows links: a link to a folder is walked (once).
+            match std::fs::metadata(&p) {
+                Ok(m) if m.is_dir() => self.dir(&p),
+                // Special files and dangling links with an image's name are
+                // documents the loader refuses with a reason.
+                _ if is_image(&p) => self.files.push(p),
+                _ => self.unsupported.push(p),
+            }
+        }
+    }
+}
+
+/// Verdict counts for the end of a batch, and the exit code.
+#[derive(Default)]
+struct Tally {
+    pass: usize,
+    refer: usize,
+    fail: usize,
+    unreadable: usize,
+}
+
+impl Tally {
+    fn add(&mut self, v: Verdict) {
+        match v {
+            Verdict::Pass => self.pass += 1,
+            Verdict::Refer => self.refer += 1,
+            Verdict::Fail => self.fail += 1,
+            _ => self.unreadable += 1,
+        }
+    }
+
+    fn judged(&self) -> usize {
+        self.pass + self.refer + self.fail + self.unreadable
+    }
+}
+
+/// Prints reports as they come: JSON Lines or the readable view.
+struct Printer {
+    format: Format,
+    out: std::io::Stdout,
+    tally: Tally,
+    failed: Option<std::io::Error>,
+}
+
+impl Printer {
+    fn print(&mut self, report: &Report) {
+        self.tally.add(report.verdict);
+        if self.failed.is_some() {
+            return;
+        }
+        let mut out = self.out.lock();
+        let written = match self.format {
+            Format::Json => report.to_json().map_err(std::io::Error::other).and_then(|j| writeln!(out, "{j}")),
+            Format::Text => write!(out, "{report}"),
+        }
+        .and_then(|()| out.flush());
+        if let Err(e) = written {
+            self.failed = Some(e);
+        }
+    }
+}
+
+/// Reads MRZ text: a file or stdin, at most `max` bytes.
+fn read_text_input(file: &str, max: u64) -> Result<(String, Vec<u8>), String> {
+    let mut bytes = Vec::new();
+    let (name, read) = if file == "-" {
+        ("stdin".to_owned(), std::io::stdin().lock().take(max.saturating_add(1)).read_to_end(&mut bytes))
+    } else {
+        let meta = std::fs::metadata(file).map_err(|e| format!("{file}: {e}: check the path"))?;
+        if !meta.is_file() {
+            return Err(format!("{file}: not a regular file"));
+        }
+        let read = std::fs::File::open(file).and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut bytes));
+        (file.to_owned(), read)
+    };
+    read.map_err(|e| format!("{name}: {e}"))?;
+    if bytes.len() as u64 > max {
+        return Err(format!("{name}: more than {} MiB of text: split it into smaller files", max >> 20));
+    }
+    Ok((name, bytes))
 }
 
 fn main() -> ExitCode {
@@ -98,53 +239,55 @@ fn main() -> ExitCode {
         eprintln!("scan: --jobs: {e}");
         return ExitCode::from(2);
     }
-    let mut config = Config::default().repair(args.repair);
+    let workers = rayon::current_num_threads().max(1);
+    // A few documents per worker in flight: enough to keep every core busy,
+    // few enough that memory does not grow with the batch.
+    let window = workers * 4;
+    let limits = DecodeLimits::for_memory(args.max_memory, workers);
+    let mut config = Config::default().repair(args.repair).limits(limits);
     config.reference_date = args.reference_date;
-    let mut reports: Vec<Report> = Vec::new();
+    let verifier = match Verifier::new(config) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("scan: {}", e.chain());
+            return ExitCode::from(2);
+        }
+    };
+    let format = args.format.unwrap_or(if std::io::stdout().is_terminal() { Format::Text } else { Format::Json });
+    let mut printer = Printer { format, out: std::io::stdout(), tally: Tally::default(), failed: None };
 
     if let Some(file) = &args.mrz_text {
-        let (name, text) = if file == "-" {
-            let mut buf = String::new();
-            if let Err(e) = std::io::stdin().read_to_string(&mut buf) {
-                eprintln!("scan: stdin: {e}");
+        let (name, bytes) = match read_text_input(file, limits.max_file) {
+            Ok(x) => x,
+            Err(e) => {
+                eprintln!("scan: {e}");
                 return ExitCode::from(2);
-            }
-            ("stdin".to_owned(), buf)
-        } else {
-            match std::fs::read_to_string(file) {
-                Ok(t) => (file.clone(), t),
-                Err(e) => {
-                    eprintln!("scan: {file}: {e}");
-                    return ExitCode::from(2);
-                }
             }
         };
-        match Verifier::new(config.clone()) {
-            Ok(v) => reports.extend(v.verify_texts(&split_documents(&name, &text))),
-            Err(e) => {
-                eprintln!("scan: {}", e.chain());
-                return ExitCode::from(2);
-            }
-        }
+        let text = decode_text(&bytes);
+        verifier.verify_texts_each(&split_documents(&name, &text), window, |r| printer.print(&r));
     }
 
+    let mut skipped = 0;
     if !args.paths.is_empty() {
-        let mut files = Vec::new();
+        let mut walk = Walk::default();
         for p in &args.paths {
-            if let Err(e) = collect(p, &mut files) {
-                eprintln!("scan: {}: {e}", p.display());
-                return ExitCode::from(2);
-            }
+            walk.arg(p);
         }
+        for (dir, e) in walk.problems.drain(..) {
+            let report = verifier.unreadable(&source_name(&dir), Error::io(&dir, e));
+            printer.print(&report);
+        }
+        for p in &walk.unsupported {
+            eprintln!(
+                "scan: skipped {}: not an image format this scanner reads ({})",
+                source_name(p),
+                IMAGE_EXTENSIONS.join(", ")
+            );
+        }
+        skipped = walk.unsupported.len();
         // NAME-ir.* and NAME-uv.* beside NAME.* are that document's bands.
-        let documents = group_companions(&files);
-        let verifier = match Verifier::new(config) {
-            Ok(v) => v,
-            Err(e) => {
-                eprintln!("scan: {}", e.chain());
-                return ExitCode::from(2);
-            }
-        };
+        let documents = group_companions(&walk.files);
         let bar = if std::io::stderr().is_terminal() {
             ProgressBar::new(documents.len() as u64)
         } else {
@@ -160,7 +303,7 @@ fn main() -> ExitCode {
             eprintln!("scan: --explain {}: {e}", dir.display());
             return ExitCode::from(2);
         }
-        let image_reports = verifier.verify_files(&documents, |doc, report| {
+        let inspect = |doc: &mrtd_verify::Document, report: &Report| {
             if let Some(dir) = &args.explain
                 && let Some(picture) = mrtd_verify::explain::annotate(doc, report)
             {
@@ -171,22 +314,35 @@ fn main() -> ExitCode {
                 }
             }
             bar.inc(1);
-        });
+        };
+        verifier.verify_files_each(&documents, window, inspect, |r| printer.print(&r));
         bar.finish_and_clear();
-        reports.extend(image_reports);
     }
 
-    let format = args.format.unwrap_or(if std::io::stdout().is_terminal() { Format::Text } else { Format::Json });
-    let mut out = std::io::stdout().lock();
-    for report in &reports {
-        let written = match format {
-            Format::Json => report.to_json().map_err(std::io::Error::other).and_then(|j| writeln!(out, "{j}")),
-            Format::Text => write!(out, "{report}"),
-        };
-        if let Err(e) = written {
-            eprintln!("scan: writing the report: {e}");
-            return ExitCode::from(2);
-        }
+    if let Some(e) = &printer.failed {
+        eprintln!("scan: writing the report: {e}");
+        return ExitCode::from(2);
     }
-    if reports.iter().all(|r| r.verdict == Verdict::Pass) { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    let t = &printer.tally;
+    if t.judged() == 0 {
+        let why =
+            if skipped > 0 { format!(" ({skipped} files skipped: no supported image format)") } else { String::new() };
+        eprintln!("scan: nothing to judge: no document in the input{why}");
+        return ExitCode::from(2);
+    }
+    if let Format::Text = format {
+        let mut out = std::io::stdout().lock();
+        let skipped =
+            if skipped > 0 { format!("; {skipped} files skipped (not an image format)") } else { String::new() };
+        let _ = writeln!(
+            out,
+            "{} documents: {} pass, {} refer, {} fail, {} unreadable{skipped}",
+            t.judged(),
+            t.pass,
+            t.refer,
+            t.fail,
+            t.unreadable
+        );
+    }
+    if t.pass == t.judged() { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }

@@ -75,11 +75,15 @@ pub struct DecodeLimits {
     pub max_side: u32,
     /// Largest decoding allocation in bytes. Default 512 MiB.
     pub max_alloc: u64,
+    /// Largest file the loaders read, in bytes ([`crate::ScanFiles`]; text
+    /// input in the scanner CLI): a bigger file is refused before it is read.
+    /// Default 256 MiB.
+    pub max_file: u64,
 }
 
 impl Default for DecodeLimits {
     fn default() -> DecodeLimits {
-        DecodeLimits { max_side: 12_000, max_alloc: 512 * 1024 * 1024 }
+        DecodeLimits { max_side: 12_000, max_alloc: 512 * 1024 * 1024, max_file: 256 * 1024 * 1024 }
     }
 }
 
@@ -94,6 +98,39 @@ impl DecodeLimits {
     pub fn max_alloc(mut self, bytes: u64) -> Self {
         self.max_alloc = bytes;
         self
+    }
+
+    /// With a maximum file size.
+    pub fn max_file(mut self, bytes: u64) -> Self {
+        self.max_file = bytes;
+        self
+    }
+
+    /// Limits that keep `workers` documents in flight within a memory
+    /// budget of `bytes` for the whole process. A document costs about four
+    /// times its decoding allocation at its peak (the file's bytes, the
+    /// decoded pixels, a turned copy when the EXIF orientation asks for one,
+    /// the grey page and its working images), and a fixed 64 MiB is kept for
+    /// the model and the rest of the process; each worker's allocation limit
+    /// is its share of what remains, a quarter of it, never above the
+    /// default. The file limit is the same share.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mrtd_verify::DecodeLimits;
+    /// // 1 GiB for 2 workers: 120 MiB of pixels each, enough for an A4 page
+    /// // in colour at 600 dpi (4961 x 7016 x 3 bytes, 100 MiB).
+    /// let l = DecodeLimits::for_memory(1 << 30, 2);
+    /// assert_eq!(l.max_alloc, 120 << 20);
+    /// // An 8000 x 8000 RGBA image of 16 bits (512 MB) is refused.
+    /// assert!(l.max_alloc < 8000 * 8000 * 8);
+    /// ```
+    pub fn for_memory(bytes: u64, workers: usize) -> DecodeLimits {
+        const RESERVED: u64 = 64 << 20;
+        let share = bytes.saturating_sub(RESERVED) / (workers.max(1) as u64) / 4;
+        let d = DecodeLimits::default();
+        DecodeLimits { max_alloc: share.min(d.max_alloc), max_file: share.min(d.max_file), ..d }
     }
 }
 

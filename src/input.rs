@@ -127,15 +127,39 @@ impl ScanFiles {
         ScanFiles { visible: visible.into(), ir: None, uv: None }
     }
 
-    /// Reads the files (a convenience loader: the core does no I/O).
+    /// Reads the files under the default limits: [`ScanFiles::load_within`].
+    ///
+    /// # Errors
+    ///
+    /// As [`ScanFiles::load_within`].
+    pub fn load(&self) -> Result<Scan<'static>, Error> {
+        self.load_within(&crate::DecodeLimits::default())
+    }
+
+    /// Reads the files (a convenience loader: the core does no I/O). Only
+    /// regular files are read (a FIFO, a device or a folder with an image's
+    /// name would block or mislead), and none larger than
+    /// [`DecodeLimits::max_file`](crate::DecodeLimits::max_file), checked
+    /// before reading and enforced while reading.
     ///
     /// # Errors
     ///
     /// [`crate::ErrorKind::Io`] with the path of the first file that cannot
-    /// be read.
-    pub fn load(&self) -> Result<Scan<'static>, Error> {
-        let read = |p: &Path| std::fs::read(p).map_err(|e| Error::io(p, e));
-        let mut scan = Scan::from_bytes(self.visible.display().to_string(), read(&self.visible)?);
+    /// be read, is not a regular file, or is too large (the message says which
+    /// and what to do).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mrtd_verify::{DecodeLimits, ScanFiles};
+    /// let dir = std::env::temp_dir();
+    /// let e = ScanFiles::new(&dir).load_within(&DecodeLimits::default()).unwrap_err();
+    /// assert!(e.is_io());
+    /// assert!(e.chain().contains("not a regular file"), "{}", e.chain());
+    /// ```
+    pub fn load_within(&self, limits: &crate::DecodeLimits) -> Result<Scan<'static>, Error> {
+        let read = |p: &Path| read_regular(p, limits.max_file).map_err(|e| Error::io(p, e));
+        let mut scan = Scan::from_bytes(source_name(&self.visible), read(&self.visible)?);
         if let Some(p) = &self.ir {
             scan = scan.with_ir(read(p)?);
         }
@@ -144,6 +168,79 @@ impl ScanFiles {
         }
         Ok(scan)
     }
+}
+
+/// A path as a report's `source`: as it is when it is UTF-8; otherwise each
+/// byte that is not UTF-8 written `\xNN`, so that two names that differ only
+/// there stay two sources.
+///
+/// # Examples
+///
+/// ```
+/// use std::path::Path;
+/// assert_eq!(mrtd_verify::source_name(Path::new("scans/a.jpg")), "scans/a.jpg");
+/// #[cfg(unix)]
+/// {
+///     use std::os::unix::ffi::OsStrExt;
+///     let odd = Path::new(std::ffi::OsStr::from_bytes(b"scans/\xFFa.jpg"));
+///     assert_eq!(mrtd_verify::source_name(odd), "scans/\\xFFa.jpg");
+/// }
+/// ```
+pub fn source_name(path: &Path) -> String {
+    if let Some(s) = path.to_str() {
+        return s.to_owned();
+    }
+    #[cfg(unix)]
+    {
+        use std::fmt::Write;
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                let _ = write!(out, "\\x{b:02X}");
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        path.to_string_lossy().into_owned()
+    }
+}
+
+/// Reads a regular file of at most `max` bytes.
+fn read_regular(p: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error as IoError, ErrorKind, Read};
+    let meta = std::fs::metadata(p)?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() { "a folder" } else { "a FIFO, socket or device" };
+        return Err(IoError::new(
+            ErrorKind::InvalidInput,
+            format!("not a regular file ({what}): only image files are read"),
+        ));
+    }
+    let too_large = |len: u64| {
+        IoError::new(
+            ErrorKind::InvalidData,
+            format!(
+                "the file is too large to read ({} MiB, the limit is {} MiB): re-export the scan at 300 dpi as JPEG",
+                len.div_ceil(1 << 20),
+                max >> 20
+            ),
+        )
+    };
+    if meta.len() > max {
+        return Err(too_large(meta.len()));
+    }
+    let file = std::fs::File::open(p)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // The file may grow while it is read: never past the limit.
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// The band a file name says it holds: `NAME-ir.EXT` infrared, `NAME-uv.EXT`

@@ -90,11 +90,11 @@ pub use geometry::{Point, Quad};
 #[cfg(feature = "image")]
 pub use image;
 #[cfg(feature = "ocr")]
-pub use input::{ImageInput, Scan, ScanFiles, group_companions};
+pub use input::{ImageInput, Scan, ScanFiles, group_companions, source_name};
 #[cfg(feature = "ocr")]
 pub use read::{GlyphReading, LineFit, MrzReading};
 pub use report::{
     Band, CheckRun, Evidence, Finding, PHYSICAL_FAMILIES, Report, ReportError, RunStatus, ScanSummary, SkipReason,
     Status, TextSpan, Timings, Value, Verdict, verdict_of,
 };
-pub use verify::{TextDocument, Verifier, VerifierBuilder, split_documents};
+pub use verify::{TextDocument, Verifier, VerifierBuilder, decode_text, split_documents};

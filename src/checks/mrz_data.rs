@@ -41,7 +41,14 @@ impl Check for MrzDataCheck {
                 Status::Inconclusive,
                 0.0,
                 ev,
-                format!("no MRZ could be read ({message}): rescan the document or type the MRZ"),
+                match cx.document().kind() {
+                    crate::document::InputKind::Text => {
+                        format!("no MRZ could be read ({message}): check the text against the document and correct it")
+                    }
+                    crate::document::InputKind::Image => {
+                        format!("no MRZ could be read ({message}): rescan the document or type the MRZ")
+                    }
+                },
             )]);
         };
         let mut out = findings(m, v);

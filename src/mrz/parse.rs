@@ -172,6 +172,8 @@ fn check_charset(line: &str, index: usize) -> Result<(), ParseError> {
             let found = line.get(pos..).and_then(|r| r.chars().next()).unwrap_or('\u{FFFD}');
             let hint = if found.is_ascii_lowercase() {
                 " (lowercase: an MRZ is upper case)"
+            } else if found == '\u{FEFF}' {
+                " (a byte-order mark: save the text without it)"
             } else if found.is_whitespace() {
                 " (whitespace inside a line)"
             } else {

@@ -52,7 +52,11 @@ pub enum ScanError {
     #[error("cannot decode the image")]
     Decode(#[source] Cause),
     /// The image exceeds the decoding limits (dimensions or memory).
-    #[error("the image exceeds the decoding limits ({max_side} pixels a side, {max_alloc} bytes)")]
+    #[error(
+        "the image is too large to decode (limits: {max_side} pixels a side, {} MiB of pixels; re-export it at \
+         300 dpi)",
+        max_alloc >> 20
+    )]
     TooLarge {
         /// The side limit in force.
         max_side: u32,

@@ -128,27 +128,71 @@ impl Verifier {
     /// its report once judged (to draw its picture, count progress...), from
     /// the worker threads, before the document is dropped.
     pub fn verify_files(&self, files: &[ScanFiles], inspect: impl Fn(&Document, &Report) + Sync) -> Vec<Report> {
+        let mut out = Vec::with_capacity(files.len());
+        self.verify_files_each(files, files.len(), inspect, |r| out.push(r));
+        out
+    }
+
+    /// Reads and judges scanned documents from files like
+    /// [`Verifier::verify_files`], handing each report to `emit` in input
+    /// order as soon as its window is done: `window` documents at a time are
+    /// read and judged in parallel, so memory holds at most one window's
+    /// documents and reports, whatever the batch's size. Files are read
+    /// under the configured limits ([`ScanFiles::load_within`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mrtd_verify::{Config, ScanFiles, Verdict, Verifier};
+    /// let verifier = Verifier::new(Config::default())?;
+    /// let files = [ScanFiles::new("no/such/file.jpg"), ScanFiles::new("nor/this.png")];
+    /// let mut seen = Vec::new();
+    /// verifier.verify_files_each(&files, 1, |_, _| {}, |r| seen.push((r.source, r.verdict)));
+    /// assert_eq!(seen[1], ("nor/this.png".to_owned(), Verdict::Unreadable));
+    /// # Ok::<(), mrtd_verify::Error>(())
+    /// ```
+    pub fn verify_files_each(
+        &self,
+        files: &[ScanFiles],
+        window: usize,
+        inspect: impl Fn(&Document, &Report) + Sync,
+        emit: impl FnMut(Report),
+    ) {
         let one = |f: &ScanFiles| {
-            let doc = match f.load() {
+            let doc = match f.load_within(&self.config.limits) {
                 Ok(scan) => self.read(&scan),
-                Err(e) => {
-                    let mut doc = Document::empty(f.visible.display().to_string(), InputKind::Image);
-                    doc.error = Some(e);
-                    doc
-                }
+                Err(e) => unread(crate::input::source_name(&f.visible), e),
             };
             let report = self.judge(&doc);
             inspect(&doc, &report);
             report
         };
-        #[cfg(feature = "rayon")]
-        {
-            use rayon::prelude::*;
-            files.par_iter().map(one).collect()
-        }
-        #[cfg(not(feature = "rayon"))]
-        {
-            files.iter().map(one).collect()
-        }
+        super::in_windows(files, window, one, emit);
     }
+
+    /// The `unreadable` report of an image document that could not be read
+    /// at all (a folder that cannot be listed, a file that cannot be
+    /// opened): the error is the report's, every family is skipped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mrtd_verify::{Config, Error, Verdict, Verifier};
+    /// let verifier = Verifier::new(Config::default())?;
+    /// let denied = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied");
+    /// let r = verifier.unreadable("scans/locked", Error::io("scans/locked", denied));
+    /// assert_eq!(r.verdict, Verdict::Unreadable);
+    /// assert_eq!(r.error.unwrap().kind.name(), "io");
+    /// # Ok::<(), mrtd_verify::Error>(())
+    /// ```
+    pub fn unreadable(&self, source: &str, error: Error) -> Report {
+        self.judge(&unread(source.to_owned(), error))
+    }
+}
+
+/// An image document that could not be read.
+fn unread(source: String, error: Error) -> Document {
+    let mut doc = Document::empty(source, InputKind::Image);
+    doc.error = Some(error);
+    doc
 }

@@ -15,7 +15,7 @@ mod text;
 use std::sync::Arc;
 use std::time::Instant;
 
-pub use text::{TextDocument, split_documents};
+pub use text::{TextDocument, decode_text, split_documents};
 
 use crate::checks::{Context, Registry};
 use crate::config::Config;
@@ -152,6 +152,13 @@ impl Verifier {
     /// that is not an MRZ is judged `unreadable`.
     pub fn read_text(&self, source: &str, text: &str) -> Document {
         let mut doc = Document::empty(source.to_owned(), InputKind::Text);
+        if let Some((line, column)) = text::undecodable_at(text) {
+            // Bytes that were not text ([`decode_text`]): an input error at
+            // its place, whatever else the document holds.
+            let hint = " (bytes that are not text: save the file as UTF-8 or ASCII text)";
+            doc.error = Some(mrz::ParseError::IllegalCharacter { line, column, found: '\u{FFFD}', hint }.into());
+            return doc;
+        }
         if self.config.repair {
             match mrz::repair(text) {
                 Ok(repaired) => {
@@ -198,15 +205,46 @@ impl Verifier {
     /// Judges many text documents, in parallel with the `rayon` feature; the
     /// reports come back in input order.
     pub fn verify_texts(&self, documents: &[TextDocument<'_>]) -> Vec<Report> {
+        let mut out = Vec::with_capacity(documents.len());
+        self.verify_texts_each(documents, documents.len(), |r| out.push(r));
+        out
+    }
+
+    /// Judges many text documents `window` at a time (in parallel with the
+    /// `rayon` feature), handing each report to `emit` in input order as its
+    /// window is done: memory holds one window's reports, whatever the
+    /// batch's size.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mrtd_verify::{split_documents, Config, Verdict, Verifier};
+    /// let text = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n\
+    ///             L898902C36UTO7408122F1204159ZE184226B<<<<<10\n\nnot an MRZ\n";
+    /// let verifier = Verifier::new(Config::default())?;
+    /// let mut verdicts = Vec::new();
+    /// verifier.verify_texts_each(&split_documents("stdin", text), 1, |r| verdicts.push(r.verdict));
+    /// assert_eq!(verdicts.len(), 2);
+    /// assert_eq!(verdicts[1], Verdict::Unreadable);
+    /// # Ok::<(), mrtd_verify::Error>(())
+    /// ```
+    pub fn verify_texts_each(&self, documents: &[TextDocument<'_>], window: usize, emit: impl FnMut(Report)) {
+        in_windows(documents, window, |d| self.verify_text(&d.source, d.text), emit);
+    }
+}
+
+/// Maps `items` `window` at a time (in parallel with the `rayon` feature) and
+/// hands the results to `emit` in input order, each window's once it is done.
+fn in_windows<T: Sync>(items: &[T], window: usize, f: impl Fn(&T) -> Report + Sync, mut emit: impl FnMut(Report)) {
+    for chunk in items.chunks(window.max(1)) {
         #[cfg(feature = "rayon")]
-        {
+        let reports: Vec<Report> = {
             use rayon::prelude::*;
-            documents.par_iter().map(|d| self.verify_text(&d.source, d.text)).collect()
-        }
+            chunk.par_iter().map(&f).collect()
+        };
         #[cfg(not(feature = "rayon"))]
-        {
-            documents.iter().map(|d| self.verify_text(&d.source, d.text)).collect()
-        }
+        let reports: Vec<Report> = chunk.iter().map(&f).collect();
+        reports.into_iter().for_each(&mut emit);
     }
 }
 

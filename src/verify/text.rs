@@ -9,6 +9,59 @@ pub struct TextDocument<'a> {
     pub text: &'a str,
 }
 
+/// Decodes MRZ text given as bytes, leniently: a UTF-8 byte-order mark is
+/// dropped, UTF-16 (with a byte-order mark, or without one when every other
+/// byte is zero, as Windows tools write it) is decoded, and bytes that are
+/// not UTF-8 become U+FFFD, so that the documents around them can still be
+/// judged; [`Verifier::read_text`](crate::Verifier::read_text) reports a
+/// document holding U+FFFD as an input error with its line and column.
+///
+/// # Examples
+///
+/// ```
+/// use mrtd_verify::decode_text;
+/// assert_eq!(decode_text(b"\xEF\xBB\xBFP<UTO"), "P<UTO");
+/// let utf16: Vec<u8> = "P<UTO\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+/// assert_eq!(decode_text(&utf16), "P<UTO\n");
+/// assert_eq!(decode_text(b"P<UT\xFFO"), "P<UT\u{FFFD}O");
+/// ```
+pub fn decode_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    let utf16 = |body: &[u8], little: bool| -> Cow<'_, str> {
+        let units = body.chunks(2).map(|c| match (c, little) {
+            ([a, b], true) => u16::from_le_bytes([*a, *b]),
+            ([a, b], false) => u16::from_be_bytes([*a, *b]),
+            // An odd byte at the end: no character.
+            _ => 0xFFFD,
+        });
+        Cow::Owned(char::decode_utf16(units).map(|c| c.unwrap_or('\u{FFFD}')).collect())
+    };
+    match bytes {
+        [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8_lossy(rest),
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, true),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, false),
+        _ => {
+            // UTF-16 without a mark: MRZ text is ASCII, so one byte of every
+            // pair is zero.
+            let pairs = bytes.len() / 2;
+            let zero_at = |k: usize| bytes.iter().skip(k).step_by(2).filter(|&&b| b == 0).count();
+            if pairs >= 2 && zero_at(1) == pairs && zero_at(0) == 0 {
+                utf16(bytes, true)
+            } else if pairs >= 2 && zero_at(0) == pairs && zero_at(1) == 0 {
+                utf16(bytes, false)
+            } else {
+                String::from_utf8_lossy(bytes)
+            }
+        }
+    }
+}
+
+/// Where the first U+FFFD (bytes that were not text) stands: 1-based line
+/// and column in characters.
+pub(crate) fn undecodable_at(text: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| line.chars().position(|c| c == '\u{FFFD}').map(|c| (i + 1, c + 1)))
+}
+
 /// Cuts text into documents separated by blank lines. `name` labels them
 /// (`name:LINE`).
 ///
