@@ -39,6 +39,38 @@ impl Verdict {
             Verdict::Unreadable => "unreadable",
         }
     }
+
+    /// What the verdict means for the officer and what to do, in one plain
+    /// sentence: English and French (the posts of the Sahel work in French).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mrtd_verify::Verdict;
+    /// let (en, fr) = Verdict::Fail.advice();
+    /// assert!(en.contains("second-line"));
+    /// assert!(fr.contains("second niveau"));
+    /// ```
+    pub const fn advice(self) -> (&'static str, &'static str) {
+        match self {
+            Verdict::Pass => (
+                "Consistent: no sign of forgery or invalid data was found.",
+                "Cohérent : aucun signe de falsification ni donnée invalide n'a été trouvé.",
+            ),
+            Verdict::Refer => (
+                "Needs a look: compare the points below with the document; refer to the second-line check if in doubt.",
+                "À vérifier : comparez les points ci-dessous avec le document ; en cas de doute, orientez vers le contrôle de second niveau.",
+            ),
+            Verdict::Fail => (
+                "Signs of forgery or invalid data: refer the traveller to the second-line check.",
+                "Signes de falsification ou données invalides : orientez le voyageur vers le contrôle de second niveau.",
+            ),
+            Verdict::Unreadable => (
+                "Could not be judged: rescan the document (flat, whole page, clean glass) or correct the MRZ text; this is not a finding about the document.",
+                "Impossible à juger : numérisez à nouveau le document (à plat, page entière, vitre propre) ou corrigez le texte de la MRZ ; ce n'est pas un constat sur le document.",
+            ),
+        }
+    }
 }
 
 impl fmt::Display for Verdict {
@@ -541,6 +573,9 @@ impl fmt::Display for Report {
     /// then every finding that did not pass.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{:<10} {}", self.verdict.name().to_uppercase(), self.source)?;
+        let (en, fr) = self.verdict.advice();
+        writeln!(f, "           {en}")?;
+        writeln!(f, "           {fr}")?;
         if let Some(e) = &self.error {
             writeln!(f, "           error ({}): {}", e.kind, e.message)?;
         }

@@ -261,7 +261,7 @@ pub fn repair_findings(repairs: &[Repair], doubts: &[Doubt]) -> Vec<Finding> {
         let unconfirmed: Vec<&Repair> =
             repairs.iter().filter(|r| matches!(r.basis, RepairBasis::Alphabet | RepairBasis::CountryTable)).collect();
         let list = |rs: &mut dyn Iterator<Item = &Repair>| {
-            rs.map(|r| format!("{:?}→{:?} at {}:{} ({})", r.from, r.to, r.line, r.column, r.field))
+            rs.map(|r| format!("{:?}→{:?} at {}:{} ({})", r.from, r.to, r.line, r.column, r.field.replace('_', " ")))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -303,8 +303,8 @@ pub fn repair_findings(repairs: &[Repair], doubts: &[Doubt]) -> Vec<Finding> {
                 .measured(d.read)
                 .expected(alts.clone()),
             format!(
-                "{} at line {}, column {}: read {:?}{}; {}",
-                d.field,
+                "{} at line {}, column {}: read {:?}{}; {}: compare with the printed document",
+                d.field.replace('_', " "),
                 d.line,
                 d.column,
                 d.read,

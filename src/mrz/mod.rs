@@ -35,7 +35,7 @@ pub use date::{Date, DateError, DateRole, MrzDate, PartialDate};
 pub use fields::{DocumentNumber, Name, Sex};
 pub use generate::{DocumentFields, GenerateError, generate};
 pub use layout::{CheckId, FieldId, Format, Span, allowed_at};
-pub use parse::{CheckDigit, CheckStatus, Mrz, ParseError, parse, parse_lines};
+pub use parse::{CheckDigit, CheckStatus, Mrz, ParseError, parse, parse_lines, reordered};
 pub use repair::{
     CONFUSIONS, Candidate, Doubt, DoubtReason, Repair, RepairBasis, Repaired, confusions_of, repair, repair_readings,
 };

@@ -41,6 +41,39 @@ pub enum ParseError {
         /// Characters per line.
         width: usize,
     },
+    /// One line as long as a whole MRZ: its lines were joined.
+    #[error(
+        "one line of {found} characters: it looks like {lines} lines of {width} joined; \
+         put a line break after every {width} characters"
+    )]
+    JoinedLines {
+        /// The line's length.
+        found: usize,
+        /// The lines it would make.
+        lines: usize,
+        /// Their width.
+        width: usize,
+    },
+    /// More lines than an MRZ has, of one MRZ width: several documents with
+    /// no blank line between them.
+    #[error(
+        "{found} lines of {width} characters: it looks like {documents} documents with no blank line between \
+         them; separate documents with a blank line"
+    )]
+    MissingBlankLine {
+        /// Lines found.
+        found: usize,
+        /// Their width.
+        width: usize,
+        /// The documents they would make.
+        documents: usize,
+    },
+    /// The lines form an MRZ whose check digits hold only in another order.
+    #[error("the lines are in the wrong order: as {order} every check digit holds; put them in that order")]
+    LinesOutOfOrder {
+        /// The order that holds, as 1-based line numbers of the input (`2, 1`).
+        order: String,
+    },
     /// A character outside `A`-`Z`, `0`-`9`, `<`.
     #[error("line {line}, column {column}: {found:?} is not an MRZ character{hint}")]
     IllegalCharacter {
@@ -188,9 +221,19 @@ fn check_charset(line: &str, index: usize) -> Result<(), ParseError> {
 fn detect(lines: &[&str; 3], count: usize) -> Result<(Format, Option<usize>), ParseError> {
     let first = lines[0];
     let width = first.len();
-    for (i, line) in lines.iter().enumerate().take(count).skip(1) {
-        if line.len() != width {
-            return Err(ParseError::LineLength { line: i + 1, found: line.chars().count(), expected: width });
+    if lines.iter().take(count).any(|l| l.len() != width) {
+        // Lines of different lengths: the one to blame is the one that is
+        // not of an MRZ width the others have (a first line one character
+        // short is line 1's fault, not line 2's).
+        let widths: &[usize] = if count == 3 { &[30] } else { &[44, 36] };
+        let expected = widths
+            .iter()
+            .copied()
+            .max_by_key(|&w| lines.iter().take(count).filter(|l| l.len() == w).count())
+            .filter(|&w| lines.iter().take(count).any(|l| l.len() == w))
+            .unwrap_or(width);
+        if let Some((i, line)) = lines.iter().take(count).enumerate().find(|(_, l)| l.len() != expected) {
+            return Err(ParseError::LineLength { line: i + 1, found: line.chars().count(), expected });
         }
     }
     if let Some((index, format)) = variants::detect_layout(first, count, width) {
@@ -246,10 +289,67 @@ pub fn parse(text: &str) -> Result<Mrz<'_>, ParseError> {
         check_charset(line, i)?;
     }
     if !(2..=3).contains(&count) {
-        return Err(ParseError::LineCount { found: count });
+        return Err(shape_mistake(&lines, count).unwrap_or(ParseError::LineCount { found: count }));
     }
     let (format, layout_variant) = detect(&lines, count)?;
     Ok(build_best(format, lines, layout_variant))
+}
+
+/// A typing or export mistake that a wrong number of lines reveals: one
+/// line as long as a whole MRZ (lines joined), or a multiple of an MRZ's
+/// lines, all of one MRZ width (documents with no blank line between them).
+/// `lines` holds the first three lines of `count`.
+fn shape_mistake(lines: &[&str; 3], count: usize) -> Option<ParseError> {
+    let width = lines[0].len();
+    if count == 1 {
+        let (n, w) = match width {
+            90 => (3, 30),
+            72 => (2, 36),
+            88 => (2, 44),
+            _ => return None,
+        };
+        return Some(ParseError::JoinedLines { found: width, lines: n, width: w });
+    }
+    let per_document = match width {
+        30 => 3,
+        36 | 44 => 2,
+        _ => return None,
+    };
+    let same = lines.iter().take(count).all(|l| l.len() == width);
+    (count > 3 && count % per_document == 0 && same).then_some(ParseError::MissingBlankLine {
+        found: count,
+        width,
+        documents: count / per_document,
+    })
+}
+
+/// The order of `lines` in which every check digit holds, when the order
+/// given is not one (two TD3 lines typed the other way round): 1-based line
+/// numbers of the input, or `None` when the order given holds, or no other
+/// does, or the lines are no MRZ in any order.
+///
+/// # Examples
+///
+/// ```
+/// let swapped = ["L898902C36UTO7408122F1204159ZE184226B<<<<<10", "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"];
+/// assert_eq!(mrtd_verify::mrz::reordered(&swapped), Some(vec![2, 1]));
+/// assert_eq!(mrtd_verify::mrz::reordered(&[swapped[1], swapped[0]]), None);
+/// ```
+pub fn reordered(lines: &[&str]) -> Option<Vec<usize>> {
+    let holds = |order: &[usize]| {
+        let ls: Vec<&str> = order.iter().filter_map(|&i| lines.get(i).copied()).collect();
+        parse_lines(&ls).is_ok_and(|m| m.check_digits_hold())
+    };
+    let orders: &[&[usize]] = match lines.len() {
+        2 => &[&[1, 0]],
+        3 => &[&[0, 2, 1], &[1, 0, 2], &[1, 2, 0], &[2, 0, 1], &[2, 1, 0]],
+        _ => return None,
+    };
+    let given: Vec<usize> = (0..lines.len()).collect();
+    if holds(&given) {
+        return None;
+    }
+    orders.iter().find(|o| holds(o)).map(|o| o.iter().map(|i| i + 1).collect())
 }
 
 /// Parses lines already separated (each without line terminator).
@@ -284,7 +384,7 @@ pub fn parse_lines<'a>(lines: &[&'a str]) -> Result<Mrz<'a>, ParseError> {
         check_charset(line, i)?;
     }
     if !(2..=3).contains(&count) {
-        return Err(ParseError::LineCount { found: count });
+        return Err(shape_mistake(&arr, count).unwrap_or(ParseError::LineCount { found: count }));
     }
     let (format, layout_variant) = detect(&arr, count)?;
     Ok(build_best(format, arr, layout_variant))
@@ -528,6 +628,37 @@ mod tests {
 
     const TD3: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
     const TD1: &str = "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<";
+
+    #[test]
+    fn input_mistakes_are_named_as_such() {
+        // Lines joined into one.
+        let joined = TD3.replace('\n', "");
+        assert_eq!(parse(&joined), Err(ParseError::JoinedLines { found: 88, lines: 2, width: 44 }));
+        assert_eq!(parse(&TD1.replace('\n', "")), Err(ParseError::JoinedLines { found: 90, lines: 3, width: 30 }));
+        // Two documents with no blank line between them.
+        let two = format!("{TD3}\n{TD3}");
+        assert_eq!(parse(&two), Err(ParseError::MissingBlankLine { found: 4, width: 44, documents: 2 }));
+        let two_td1 = format!("{TD1}\n{TD1}");
+        assert!(matches!(parse(&two_td1), Err(ParseError::MissingBlankLine { documents: 2, .. })));
+        // A line one character short is blamed on itself, whichever it is.
+        let short_first = TD3.replacen("<<<<<\n", "<<<<\n", 1);
+        assert_eq!(parse(&short_first), Err(ParseError::LineLength { line: 1, found: 43, expected: 44 }));
+        let short_second = TD3.replacen("<<<<<10", "<<<<10", 1);
+        assert_eq!(parse(&short_second), Err(ParseError::LineLength { line: 2, found: 43, expected: 44 }));
+        let short_td1 = TD1.replacen("<<<<<<6", "<<<<<6", 1);
+        assert_eq!(parse(&short_td1), Err(ParseError::LineLength { line: 2, found: 29, expected: 30 }));
+        // Other shapes keep their plain errors.
+        assert_eq!(parse("ABC"), Err(ParseError::LineCount { found: 1 }));
+        // Lines out of order: the order in which every digit holds.
+        let l: Vec<&str> = TD1.lines().collect();
+        assert_eq!(reordered(&[l[1], l[0], l[2]]), Some(vec![2, 1, 3]));
+        assert_eq!(reordered(&[l[2], l[0], l[1]]), Some(vec![2, 3, 1]));
+        assert_eq!(reordered(&l), None);
+        // A forged check digit holds in no order: no reordering is offered.
+        let forged = TD3.replacen("<<<<<10", "<<<<<19", 1);
+        let f: Vec<&str> = forged.lines().collect();
+        assert_eq!(reordered(&[f[1], f[0]]), None);
+    }
 
     #[test]
     fn verified_check_digits_vouch_for_what_they_cover() {

@@ -159,6 +159,14 @@ impl Verifier {
             doc.error = Some(mrz::ParseError::IllegalCharacter { line, column, found: '\u{FFFD}', hint }.into());
             return doc;
         }
+        // Lines typed in the wrong order are an input mistake, not eleven
+        // findings about the document.
+        let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        if let Some(order) = mrz::reordered(&lines) {
+            let order = order.iter().map(usize::to_string).collect::<Vec<_>>().join(", ");
+            doc.error = Some(mrz::ParseError::LinesOutOfOrder { order }.into());
+            return doc;
+        }
         if self.config.repair {
             match mrz::repair(text) {
                 Ok(repaired) => {

@@ -82,3 +82,16 @@ fn a_registered_national_sex_character_is_referred_not_failed() {
     let r = verifier(false).verify_text("a", &hrv.replace("HRV", "UTO"));
     assert_eq!(r.verdict, Verdict::Fail);
 }
+
+#[test]
+fn lines_typed_in_the_wrong_order_are_an_input_error() {
+    let swapped = TD3.lines().rev().collect::<Vec<_>>().join("\n");
+    for repair in [false, true] {
+        let r = verifier(repair).verify_text("a", &swapped);
+        assert_eq!(r.verdict, Verdict::Unreadable, "not a forgery: {:?}", r.findings);
+        assert_eq!(r.findings.len(), 1);
+        let error = r.error.unwrap();
+        assert_eq!(error.kind, crate::ErrorCode::Parse);
+        assert!(error.message.contains("wrong order") && error.message.contains("2, 1"), "{}", error.message);
+    }
+}
