@@ -316,7 +316,7 @@ fn shape_mistake(lines: &[&str; 3], count: usize) -> Option<ParseError> {
         _ => return None,
     };
     let same = lines.iter().take(count).all(|l| l.len() == width);
-    (count > 3 && count % per_document == 0 && same).then_some(ParseError::MissingBlankLine {
+    (count > 3 && count.is_multiple_of(per_document) && same).then_some(ParseError::MissingBlankLine {
         found: count,
         width,
         documents: count / per_document,
