@@ -143,6 +143,22 @@ fn bad_inputs_are_unreadable_not_panics() {
     assert_eq!(seen, 7);
 }
 
+/// A page whose reading outlives its time budget stops trying and says so;
+/// with the default budget the same page reads.
+#[test]
+fn the_reading_time_budget_is_kept() {
+    let bytes = std::fs::read(root().join("fixtures/specimens/2026-00001.jpg")).unwrap();
+    let reference = Date::new(2026, 6, 1).unwrap();
+    let hurried =
+        Config::default().reference_date(reference).limits(mrtd_verify::DecodeLimits::default().max_read_ms(0));
+    let report = Verifier::new(hurried).unwrap().verify_image("a", &bytes);
+    assert_eq!(report.verdict, Verdict::Unreadable);
+    let e = report.error.unwrap();
+    assert_eq!(e.kind.name(), "unreadable");
+    assert!(e.message.contains("time budget"), "{}", e.message);
+    assert_eq!(verifier().verify_image("a", &bytes).verdict, Verdict::Pass);
+}
+
 /// The CLI over folders: one report per document (band companions are not
 /// documents), bad files do not stop the batch, exit code 1.
 #[test]

@@ -86,15 +86,21 @@ impl Reader {
         page: &GrayImage,
         zones: &[ZoneCandidate],
         thresholds: &Thresholds,
+        deadline: Option<Instant>,
         timings: &mut Timings,
     ) -> Result<MrzReading, crate::Error> {
         if zones.is_empty() {
             return Err(ScanError::NotFound.into());
         }
         let mut best: Option<Attempt> = None;
+        let mut out_of_time = false;
         'zones: for zone in zones.iter().take(MAX_ZONES) {
             for &width in &zone.widths {
                 for orientation in zone.orientations() {
+                    if deadline.is_some_and(|d| Instant::now() >= d) {
+                        out_of_time = true;
+                        break 'zones;
+                    }
                     let Some(a) = self.attempt(page, orientation, width, timings)? else { continue };
                     let done = a.settled(thresholds);
                     if best.as_ref().is_none_or(|b| a.score() < b.score()) {
@@ -107,7 +113,12 @@ impl Reader {
             }
         }
         let Some(a) = best else {
-            return Err(ScanError::Unreadable("no zone could be cut into character cells").into());
+            return Err(ScanError::Unreadable(if out_of_time {
+                "the page's time budget ran out before any zone was read (DecodeLimits::max_read_ms)"
+            } else {
+                "no zone could be cut into character cells"
+            })
+            .into());
         };
         let Some(format) = a.format else {
             return Err(ScanError::Unreadable("the characters read do not form an MRZ").into());

@@ -42,7 +42,9 @@ impl Verifier {
         doc.timings.locate = ms(t);
         match layout {
             Ok(layout) => {
-                match self.reader.read(visible.grey(), &layout.zones, thresholds, &mut doc.timings) {
+                let budget = std::time::Duration::from_millis(u64::from(self.config.limits.max_read_ms));
+                let deadline = t0.checked_add(budget);
+                match self.reader.read(visible.grey(), &layout.zones, thresholds, deadline, &mut doc.timings) {
                     Ok(reading) => {
                         doc.mrz_text = Some(reading.text());
                         doc.repaired = Some(reading.repaired.clone());
