@@ -244,14 +244,19 @@ mod tests {
     #[cfg(feature = "image")]
     #[test]
     fn decode_errors_keep_the_decoder_as_source() {
-        let e: Error =
-            crate::scan::decode(b"\x89PNG\r\n\x1a\nbroken", &crate::DecodeLimits::default()).unwrap_err().into();
-        assert_eq!(e.code(), ErrorCode::Decode);
-        let chain = e.chain();
-        assert!(chain.starts_with("cannot decode the image: "), "{chain}");
-        assert!(std::error::Error::source(&e).is_some());
-        // The decoder's message appears once.
-        let cause = std::error::Error::source(&e).unwrap().to_string();
-        assert_eq!(chain.matches(&cause).count(), 1, "{chain}");
+        // Damaged inside (the file ends as a PNG ends), and cut short.
+        for (bytes, lead) in [
+            (&b"\x89PNG\r\n\x1a\nbroken\0\0\0\0IEND\xaeB`\x82"[..], "cannot decode the image: "),
+            (b"\x89PNG\r\n\x1a\nbroken", "the file seems truncated"),
+        ] {
+            let e: Error = crate::scan::decode(bytes, &crate::DecodeLimits::default()).unwrap_err().into();
+            assert_eq!(e.code(), ErrorCode::Decode);
+            let chain = e.chain();
+            assert!(chain.starts_with(lead), "{chain}");
+            assert!(std::error::Error::source(&e).is_some());
+            // The decoder's message appears once.
+            let cause = std::error::Error::source(&e).unwrap().to_string();
+            assert_eq!(chain.matches(&cause).count(), 1, "{chain}");
+        }
     }
 }

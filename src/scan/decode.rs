@@ -39,6 +39,7 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<DynamicImage, ScanE
         image::ImageError::Limits(_) => {
             ScanError::TooLarge { max_side: limits.max_side, max_alloc: limits.max_alloc, source: Box::new(e) }
         }
+        other if cut_short(&other) || ends_early(bytes) => ScanError::Truncated(Some(Box::new(other))),
         other => ScanError::Decode(Box::new(other)),
     };
     reader.limits(l.clone());
@@ -56,6 +57,52 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<DynamicImage, ScanE
     let mut image = DynamicImage::from_decoder(decoder).map_err(scan_error)?;
     image.apply_orientation(orientation);
     Ok(image)
+}
+
+/// Whether a decoder's error says the data ran out.
+fn cut_short(e: &image::ImageError) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::UnexpectedEof
+        {
+            return true;
+        }
+        let text = c.to_string();
+        if text.contains("fill whole buffer") || text.contains("unexpected end") || text.contains("Unexpected EOF") {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
+}
+
+/// Whether the bytes of a JPEG or PNG end before the format's end marker
+/// (JPEG `FF D9`, PNG `IEND`): a file cut short. Some decoders return the
+/// rows they got from such a file without an error.
+///
+/// # Examples
+///
+/// ```
+/// use mrtd_verify::scan::ends_early;
+/// assert!(ends_early(&[0xFF, 0xD8, 0xFF, 0xE0, 0x00]));
+/// assert!(!ends_early(&[0xFF, 0xD8, 0x00, 0xFF, 0xD9]));
+/// assert!(!ends_early(b"BM not a jpeg"));
+/// ```
+pub fn ends_early(bytes: &[u8]) -> bool {
+    // Padding after the end marker is common and harmless.
+    let end = bytes.iter().rposition(|&b| b != 0 && !b.is_ascii_whitespace()).map_or(0, |i| i + 1);
+    let body = bytes.get(..end).unwrap_or(&[]);
+    if bytes.starts_with(&[0xFF, 0xD8]) {
+        // The marker may be followed by a little trailing data some cameras add.
+        let tail = body.get(body.len().saturating_sub(64)..).unwrap_or(body);
+        !tail.windows(2).any(|w| w == [0xFF, 0xD9])
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        let tail = body.get(body.len().saturating_sub(64)..).unwrap_or(body);
+        !tail.windows(4).any(|w| w == b"IEND")
+    } else {
+        false
+    }
 }
 
 /// The grey page an MRZ is read from: each pixel's brightest colour channel

@@ -25,7 +25,7 @@ mod rectify;
 mod shrink;
 mod zones;
 
-pub use decode::{decode, to_gray};
+pub use decode::{decode, ends_early, to_gray};
 pub use page::Page;
 
 pub use crate::config::DecodeLimits;
@@ -51,6 +51,11 @@ pub enum ScanError {
     /// or are truncated or corrupt. The decoder's error is the source.
     #[error("cannot decode the image")]
     Decode(#[source] Cause),
+    /// The file ends before the image does (a copy or transfer cut short):
+    /// the decoder gave up, or returned a partial page on which no MRZ was
+    /// read. The decoder's error, if any, is the source.
+    #[error("the file seems truncated: it ends before the image does; copy or export the scan again")]
+    Truncated(#[source] Option<Cause>),
     /// The image exceeds the decoding limits (dimensions or memory).
     #[error(
         "the image is too large to decode (limits: {max_side} pixels a side, {} MiB of pixels; re-export it at \
@@ -87,7 +92,7 @@ impl ScanError {
     pub fn code(&self) -> crate::ErrorCode {
         use crate::ErrorCode;
         match self {
-            ScanError::Decode(_) => ErrorCode::Decode,
+            ScanError::Decode(_) | ScanError::Truncated(_) => ErrorCode::Decode,
             ScanError::TooLarge { .. } => ErrorCode::TooLarge,
             ScanError::TooSmall { .. } => ErrorCode::TooSmall,
             ScanError::NotFound => ErrorCode::NotFound,

@@ -56,6 +56,14 @@ impl Verifier {
             }
             Err(e) => doc.error = Some(e.into()),
         }
+        // A partial page from a file cut short: say so, rather than that the
+        // page holds no MRZ.
+        if doc.reading.is_none()
+            && let ImageInput::Bytes(b) = &scan.visible
+            && scan::ends_early(b)
+        {
+            doc.error = Some(scan::ScanError::Truncated(None).into());
+        }
         doc.visible = Some(visible);
         doc.timings.total = ms(t0);
         doc
