@@ -2,12 +2,12 @@
 //! report, in order, and nothing hangs, loops or aborts the batch.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::common::{example, root};
+use crate::common::{example, root, run_within};
 
 /// A fresh scratch folder for one test.
 fn scratch(name: &str) -> PathBuf {
@@ -20,25 +20,9 @@ fn scratch(name: &str) -> PathBuf {
 /// Runs the scanner in `dir` with `args`, killing it after two minutes (a
 /// hang is a failure, not a stuck test): exit code, JSON reports, stderr.
 fn scan_in(dir: &Path, args: &[&str], stdin: &[u8]) -> (i32, Vec<Value>, String) {
-    use std::io::Write;
-    let mut child = Command::new(example("scan"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            panic!("the scanner hung on {args:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
+    let mut cmd = Command::new(example("scan"));
+    cmd.args(args).current_dir(dir);
+    let out = run_within(cmd, stdin, Duration::from_secs(120));
     let stdout = String::from_utf8(out.stdout).unwrap();
     let reports = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     (out.status.code().unwrap_or(-1), reports, String::from_utf8(out.stderr).unwrap())

@@ -27,3 +27,32 @@ pub fn example(name: &str) -> PathBuf {
 pub fn jsonl(relative: &str) -> Vec<serde_json::Value> {
     std::fs::read_to_string(root().join(relative)).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
+
+/// Runs `cmd` with `stdin`, reading its output as it comes (a full pipe
+/// never blocks it), and kills it after `limit`: a hang is a failure, not a
+/// stuck test. Returns the output.
+#[allow(dead_code)]
+pub fn run_within(mut cmd: std::process::Command, stdin: &[u8], limit: std::time::Duration) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let out = match rx.recv_timeout(limit) {
+        Ok(out) => out.unwrap(),
+        Err(_) => {
+            let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
+            panic!("{cmd:?} did not finish within {limit:?}");
+        }
+    };
+    let _ = writer.join();
+    out
+}

@@ -14,6 +14,8 @@ mod checks;
 mod cli;
 #[cfg(all(feature = "specimen", feature = "serde"))]
 mod fixtures;
+#[cfg(all(feature = "serde", feature = "ocr"))]
+mod hostile;
 #[cfg(all(feature = "specimen", feature = "serde"))]
 mod image_fixtures;
 #[cfg(all(feature = "specimen", feature = "ocr", feature = "serde"))]
