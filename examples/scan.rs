@@ -233,16 +233,21 @@ fn main() -> ExitCode {
         eprintln!("scan: give image files or folders, or --mrz-text FILE (see --help)");
         return ExitCode::from(2);
     }
-    if let Some(jobs) = args.jobs
-        && let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build_global()
-    {
+    // As many workers as asked (all cores by default) that fit the memory
+    // budget, each with one document in flight: a window of one document per
+    // worker, so that memory does not grow with the batch (a worker waiting
+    // inside a document's checks may take up another document of its window,
+    // never more than the window).
+    let wanted = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)).max(1);
+    let workers = DecodeLimits::workers_within(args.max_memory, wanted);
+    if args.jobs.is_some() && workers < wanted {
+        eprintln!("scan: --jobs {wanted} does not fit --max-memory {}; running {workers}", args.max_memory);
+    }
+    if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(workers).build_global() {
         eprintln!("scan: --jobs: {e}");
         return ExitCode::from(2);
     }
-    let workers = rayon::current_num_threads().max(1);
-    // A few documents per worker in flight: enough to keep every core busy,
-    // few enough that memory does not grow with the batch.
-    let window = workers * 4;
+    let window = workers;
     let limits = DecodeLimits::for_memory(args.max_memory, workers);
     let mut config = Config::default().repair(args.repair).limits(limits);
     config.reference_date = args.reference_date;

@@ -81,9 +81,12 @@ pub struct DecodeLimits {
     pub max_file: u64,
     /// Time budget of one page's reading in milliseconds, from the start of
     /// its decoding: past it, the reader tries no further zone, width or
-    /// orientation and keeps its best reading so far (none: `unreadable`,
-    /// saying so), so one pathological image cannot stall a post's queue.
-    /// Default 4 000 (an ordinary page takes 20 to 150 ms on one core).
+    /// orientation and keeps its best reading so far, so one pathological
+    /// image cannot stall a post's queue. The first attempt always runs (a
+    /// slow machine still reads what it can); decoding and locating are not
+    /// interrupted. Wall-clock time: on a loaded machine a hard page may be
+    /// read from fewer attempts than on an idle one. Default 4 000 (an
+    /// ordinary page takes 20 to 150 ms on one core).
     pub max_read_ms: u32,
 }
 
@@ -118,14 +121,33 @@ impl DecodeLimits {
         self
     }
 
+    /// How many documents can be in flight at once within a memory budget
+    /// of `bytes` without any one's decoding allocation falling below 96 MiB
+    /// (an A4 page in colour at 300 dpi is 25 MiB, a 12-megapixel phone photo
+    /// 34 MiB): at most `wanted`, at least one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mrtd_verify::DecodeLimits;
+    /// assert_eq!(DecodeLimits::workers_within(1 << 30, 16), 2);
+    /// assert_eq!(DecodeLimits::workers_within(4 << 30, 2), 2);
+    /// assert_eq!(DecodeLimits::workers_within(128 << 20, 4), 1);
+    /// ```
+    pub fn workers_within(bytes: u64, wanted: usize) -> usize {
+        const PER_WORKER: u64 = 4 * (96 << 20);
+        let fit = bytes.saturating_sub(64 << 20) / PER_WORKER;
+        wanted.min(usize::try_from(fit).unwrap_or(usize::MAX)).max(1)
+    }
+
     /// Limits that keep `workers` documents in flight within a memory
     /// budget of `bytes` for the whole process. A document costs about four
     /// times its decoding allocation at its peak (the file's bytes, the
     /// decoded pixels, a turned copy when the EXIF orientation asks for one,
     /// the grey page and its working images), and a fixed 64 MiB is kept for
     /// the model and the rest of the process; each worker's allocation limit
-    /// is its share of what remains, a quarter of it, never above the
-    /// default. The file limit is the same share.
+    /// is a quarter of its share of what remains, never above the default;
+    /// so is the file limit.
     ///
     /// # Examples
     ///

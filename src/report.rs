@@ -54,20 +54,20 @@ impl Verdict {
     pub const fn advice(self) -> (&'static str, &'static str) {
         match self {
             Verdict::Pass => (
-                "Consistent: no sign of forgery or invalid data was found.",
-                "Cohérent : aucun signe de falsification ni donnée invalide n'a été trouvé.",
+                "Consistent: no sign of forgery or invalid data was found by the checks that ran.",
+                "Cohérent\u{a0}: les contrôles effectués n'ont trouvé aucun signe de falsification ni de données invalides.",
             ),
             Verdict::Refer => (
                 "Needs a look: compare the points below with the document; refer to the second-line check if in doubt.",
-                "À vérifier : comparez les points ci-dessous avec le document ; en cas de doute, orientez vers le contrôle de second niveau.",
+                "À vérifier\u{a0}: comparez les points ci-dessous avec le document\u{a0}; en cas de doute, orientez le voyageur vers le contrôle de second niveau.",
             ),
             Verdict::Fail => (
                 "Signs of forgery or invalid data: refer the traveller to the second-line check.",
-                "Signes de falsification ou données invalides : orientez le voyageur vers le contrôle de second niveau.",
+                "Signes de falsification ou données invalides\u{a0}: orientez le voyageur vers le contrôle de second niveau.",
             ),
             Verdict::Unreadable => (
-                "Could not be judged: rescan the document (flat, whole page, clean glass) or correct the MRZ text; this is not a finding about the document.",
-                "Impossible à juger : numérisez à nouveau le document (à plat, page entière, vitre propre) ou corrigez le texte de la MRZ ; ce n'est pas un constat sur le document.",
+                "Could not be judged: rescan the document (flat, whole page, clean glass), check the file, or correct the MRZ text; this is not a finding about the document.",
+                "Impossible à juger\u{a0}: numérisez à nouveau le document (à plat, page entière, vitre propre), vérifiez le fichier ou corrigez le texte de la MRZ\u{a0}; ce n'est pas un constat sur le document.",
             ),
         }
     }

@@ -147,20 +147,19 @@ fn bad_inputs_are_unreadable_not_panics() {
     assert_eq!(seen, 7);
 }
 
-/// A page whose reading outlives its time budget stops trying and says so;
-/// with the default budget the same page reads.
+/// A page whose budget is spent before its reading starts (a slow or loaded
+/// machine) still gets one attempt: a clean page reads as it does without a
+/// budget.
 #[test]
-fn the_reading_time_budget_is_kept() {
+fn the_reading_time_budget_never_skips_the_first_attempt() {
     let bytes = std::fs::read(root().join("fixtures/specimens/2026-00001.jpg")).unwrap();
     let reference = Date::new(2026, 6, 1).unwrap();
     let hurried =
         Config::default().reference_date(reference).limits(mrtd_verify::DecodeLimits::default().max_read_ms(0));
-    let report = Verifier::new(hurried).unwrap().verify_image("a", &bytes);
-    assert_eq!(report.verdict, Verdict::Unreadable);
-    let e = report.error.unwrap();
-    assert_eq!(e.kind.name(), "unreadable");
-    assert!(e.message.contains("time budget"), "{}", e.message);
-    assert_eq!(verifier().verify_image("a", &bytes).verdict, Verdict::Pass);
+    let rushed = Verifier::new(hurried).unwrap().verify_image("a", &bytes);
+    let calm = verifier().verify_image("a", &bytes);
+    assert_eq!(rushed.verdict, Verdict::Pass);
+    assert_eq!(rushed.mrz.unwrap().lines, calm.mrz.unwrap().lines);
 }
 
 /// The CLI over folders: one report per document (band companions are not

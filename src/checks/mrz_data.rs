@@ -42,6 +42,9 @@ impl Check for MrzDataCheck {
                 0.0,
                 ev,
                 match cx.document().kind() {
+                    _ if cx.document().error().is_some_and(crate::Error::is_io) => {
+                        format!("the file could not be read ({message}): check the path and that it is an image file")
+                    }
                     crate::document::InputKind::Text => {
                         format!("no MRZ could be read ({message}): check the text against the document and correct it")
                     }

@@ -124,7 +124,7 @@ fn unconfirmed(r: &Glyphs<'_>, vouched: &impl Fn(&GlyphReading) -> bool, min: f3
             g.confidence,
             at(g).measured(f64::from(g.confidence)).threshold(f64::from(min)),
             format!(
-                "line {} position {} ({:?}) was read with low confidence ({:.0} %) and no check digit covers it: rescan the document",
+                "line {} position {} ({:?}) was read with low confidence ({:.0} %) and no check digit can confirm it: rescan the document",
                 g.line,
                 g.column,
                 g.ch,
@@ -158,7 +158,7 @@ fn close_call(r: &Glyphs<'_>, vouched: &impl Fn(&GlyphReading) -> bool, ratio: f
             1.0 - g.runner_up / g.confidence.max(f32::MIN_POSITIVE),
             at(g).measured(f64::from(g.runner_up / g.confidence.max(f32::MIN_POSITIVE))).threshold(f64::from(ratio)),
             format!(
-                "line {} position {} reads {:?} at {:.0} % but could be another character ({:.0} %), and no check digit covers it: rescan the document",
+                "line {} position {} reads {:?} at {:.0} % but could be another character ({:.0} %), and no check digit can confirm it: rescan the document",
                 g.line,
                 g.column,
                 g.ch,

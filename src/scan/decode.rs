@@ -77,29 +77,51 @@ fn cut_short(e: &image::ImageError) -> bool {
     false
 }
 
-/// Whether the bytes of a JPEG or PNG end before the format's end marker
-/// (JPEG `FF D9`, PNG `IEND`): a file cut short. Some decoders return the
-/// rows they got from such a file without an error.
+/// Whether the bytes of a JPEG or PNG end before the image does: a file cut
+/// short. A JPEG's marker segments are walked to the first scan (skipping the
+/// EXIF thumbnail, which has an end marker of its own) and the end marker
+/// `FF D9` must follow it somewhere (data appended after it, as phones append
+/// motion-photo video, is fine); a PNG must hold its `IEND` chunk. Some
+/// decoders return the rows they got from such a file without an error.
 ///
 /// # Examples
 ///
 /// ```
 /// use mrtd_verify::scan::ends_early;
-/// assert!(ends_early(&[0xFF, 0xD8, 0xFF, 0xE0, 0x00]));
-/// assert!(!ends_early(&[0xFF, 0xD8, 0x00, 0xFF, 0xD9]));
+/// // SOI, a 4-byte APP0 segment, SOS, scan data, EOI, then appended data.
+/// let whole = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 1, 2, 0xFF, 0xDA, 0x00, 0x02, 7, 7, 0xFF, 0xD9, 9, 9];
+/// assert!(!ends_early(&whole));
+/// assert!(ends_early(&whole[..14]));
+/// assert!(ends_early(&whole[..7])); // inside a header segment
 /// assert!(!ends_early(b"BM not a jpeg"));
 /// ```
 pub fn ends_early(bytes: &[u8]) -> bool {
-    // Padding after the end marker is common and harmless.
-    let end = bytes.iter().rposition(|&b| b != 0 && !b.is_ascii_whitespace()).map_or(0, |i| i + 1);
-    let body = bytes.get(..end).unwrap_or(&[]);
     if bytes.starts_with(&[0xFF, 0xD8]) {
-        // The marker may be followed by a little trailing data some cameras add.
-        let tail = body.get(body.len().saturating_sub(64)..).unwrap_or(body);
-        !tail.windows(2).any(|w| w == [0xFF, 0xD9])
+        let mut at = 2usize;
+        loop {
+            // Fill bytes (`FF FF`) may precede a marker.
+            while bytes.get(at) == Some(&0xFF) && bytes.get(at + 1) == Some(&0xFF) {
+                at += 1;
+            }
+            let (Some(&0xFF), Some(&marker)) = (bytes.get(at), bytes.get(at + 1)) else { return true };
+            match marker {
+                // Start of scan: the end marker must follow somewhere.
+                0xDA => {
+                    let scan = bytes.get(at..).unwrap_or(&[]);
+                    return !scan.windows(2).any(|w| w == [0xFF, 0xD9]);
+                }
+                // Markers without a length.
+                0x01 | 0xD0..=0xD7 => at += 2,
+                // An end marker before any scan: a file of headers only.
+                0xD9 => return true,
+                _ => match bytes.get(at + 2..at + 4) {
+                    Some(&[hi, lo]) => at = at.saturating_add(2 + usize::from(u16::from_be_bytes([hi, lo]))),
+                    _ => return true,
+                },
+            }
+        }
     } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        let tail = body.get(body.len().saturating_sub(64)..).unwrap_or(body);
-        !tail.windows(4).any(|w| w == b"IEND")
+        !bytes.windows(4).rev().take(1 << 16).any(|w| w == b"IEND")
     } else {
         false
     }

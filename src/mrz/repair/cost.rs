@@ -25,6 +25,11 @@ pub(super) const WILD: Cost = 60;
 pub(super) const REFUTED_PENALTY: u32 = WILD as u32;
 /// Two solutions closer than this in cost are a tie.
 pub(super) const TIE: Cost = 7;
+/// An alternative the model found at least a quarter as likely as what it
+/// read (`-10 ln 0.25` is 13.9): a close call, the bound the `ocr` family's
+/// default `ocr_close_call_ratio` uses. A position where the check digits
+/// cannot tell the reading from such an alternative is in doubt.
+pub(super) const CLOSE: Cost = 14;
 /// The most a single substitution may cost beyond the character read: an
 /// alternative at least 1/20 as likely as the reading (or a confusion-table
 /// alternative in plain text). A character read clearly is never rewritten to

@@ -2,7 +2,7 @@
 //! group; each group's cheapest substitutions that satisfy it are found, then
 //! the combinations that satisfy every digit, the composite included.
 
-use super::cost::{Cost, MAX_MOVE, Pos, TIE, WILD};
+use super::cost::{CLOSE, Cost, MAX_MOVE, Pos, TIE, WILD};
 use super::doubt::{DoubtReason, Pending};
 use crate::mrz::checksum::{blind_class, char_value, weight};
 use crate::mrz::layout::{CheckId, FieldId, Format, Span};
@@ -484,22 +484,22 @@ const MAX_BLIND: usize = 3;
 /// Most alternatives per group tried for blind combinations (the cheapest).
 const MAX_BLIND_MOVES: usize = 16;
 
-/// Combinations the check digits cannot see: two or three substitutions among
-/// the OCR's alternatives, together at most [`MAX_MOVE`] beyond the reading,
-/// that leave every check digit as it stands (holding or refuted). Two `O`/`0`
-/// confusions at weights 7 and 3 are one (24 x 7 + 24 x 3 = 240): the digits
-/// hold for both readings, so they confirm neither. Each position of such a
-/// combination is a [`DoubtReason::BlindSpot`], with the alternatives that
-/// combine there; the reading's trust then rests on the OCR alone.
+/// Readings the check digits cannot tell from the one chosen: one to three
+/// substitutions among the OCR's alternatives, each a close call ([`CLOSE`]:
+/// at least a quarter as likely as the character chosen) and together at
+/// most [`MAX_MOVE`] beyond the reading, that leave every check digit as it
+/// stands, where every check digit they touch holds (a refuted digit
+/// confirms nothing anyway). Two `O`/`0` confusions at weights 7 and 3 are
+/// one (24 x 7 + 24 x 3 = 240); `6`/`G` alone is one too. Each position of
+/// such a combination is a [`DoubtReason::BlindSpot`], with the alternatives
+/// that combine there; the reading's trust then rests on the OCR alone.
 pub(super) fn blind_combinations(grid: &Grid, groups: &Groups, doubts: &mut Vec<Pending>) {
     let all: Vec<&Group> = groups.fields.iter().chain(groups.composite.iter()).collect();
     let as_read: Vec<bool> = all.iter().map(|g| g.holds(|i| grid.at(i))).collect();
     let mut found: Vec<(usize, u8)> = Vec::new();
-    for g in &all {
+    for (g, _) in all.iter().zip(&as_read).filter(|(_, held)| **held) {
         let mut moves = group_moves(grid, g);
-        if moves.len() < 2 {
-            continue;
-        }
+        moves.retain(|m| m.2 <= CLOSE);
         moves.sort_by_key(|m| m.2);
         moves.truncate(MAX_BLIND_MOVES);
         combine(grid, &all, &as_read, &moves, 0, 0, Changes::EMPTY, &mut found);
@@ -519,8 +519,8 @@ pub(super) fn blind_combinations(grid: &Grid, groups: &Groups, doubts: &mut Vec<
     }
 }
 
-/// Extends `pick` with moves from `from` on, recording every combination of
-/// two or more that no check digit sees.
+/// Extends `pick` with moves from `from` on, recording every combination
+/// that no check digit sees.
 #[allow(clippy::too_many_arguments)]
 fn combine(
     grid: &Grid,
@@ -545,11 +545,10 @@ fn combine(
         if !next.push(i, ch) {
             continue;
         }
-        if next.as_slice().len() >= 2 {
-            let read = |j: usize| next.get(j).unwrap_or_else(|| grid.at(j));
-            if all.iter().zip(as_read).all(|(g, &held)| g.holds(read) == held) {
-                found.extend(next.as_slice().iter().map(|&(p, c)| (usize::from(p), c)));
-            }
+        let read = |j: usize| next.get(j).unwrap_or_else(|| grid.at(j));
+        let touches = |g: &Group| g.positions().any(|p| next.get(p).is_some());
+        if all.iter().zip(as_read).all(|(g, &held)| if touches(g) { held && g.holds(read) } else { true }) {
+            found.extend(next.as_slice().iter().map(|&(p, c)| (usize::from(p), c)));
         }
         if next.as_slice().len() < MAX_BLIND {
             combine(grid, all, as_read, moves, k + 1, total, next, found);

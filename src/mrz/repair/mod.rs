@@ -437,12 +437,32 @@ mod tests {
         lines[1][1] = vec![Candidate { ch: b'O', score: 0.99 }];
         let r = repair_readings(&lines).unwrap();
         assert!(r.doubts.iter().all(|d| d.line != 2 || d.column > 2), "{r:?}");
-        // Nor a pair the model was sure of: together under 1/20 as likely.
+        // Nor a pair the model was fairly sure of: each under a quarter as likely.
         for col in [0, 1] {
-            lines[1][col] = vec![Candidate { ch: b'O', score: 0.95 }, Candidate { ch: b'0', score: 0.04 }];
+            lines[1][col] = vec![Candidate { ch: b'O', score: 0.8 }, Candidate { ch: b'0', score: 0.15 }];
         }
         let r = repair_readings(&lines).unwrap();
         assert!(r.doubts.is_empty(), "{r:?}");
+    }
+
+    #[test]
+    fn a_single_blind_close_call_is_in_doubt() {
+        // `6` and `G` have the same check-digit value (16 = 6 mod 10): in the
+        // optional data, the digit holds for both.
+        let mut lines: Vec<Vec<Vec<Candidate>>> =
+            TD3.lines().map(|l| l.bytes().map(|b| vec![Candidate { ch: b, score: 0.99 }]).collect()).collect();
+        lines[1][35] = vec![Candidate { ch: b'6', score: 0.7 }, Candidate { ch: b'G', score: 0.25 }];
+        let r = repair_readings(&lines).unwrap();
+        assert_eq!(r.text(), TD3);
+        let d = r.doubts.iter().find(|d| (d.line, d.column) == (2, 36)).unwrap_or_else(|| panic!("{r:?}"));
+        assert_eq!((d.reason, d.alternatives.as_slice()), (DoubtReason::BlindSpot, &['G'][..]));
+        // Where a check digit is refuted, it cannot be blind: no such doubt.
+        let forged = TD3.replacen("<<<<<10", "<<<<<19", 1);
+        let mut lines: Vec<Vec<Vec<Candidate>>> =
+            forged.lines().map(|l| l.bytes().map(|b| vec![Candidate { ch: b, score: 0.99 }]).collect()).collect();
+        lines[1][35] = vec![Candidate { ch: b'6', score: 0.7 }, Candidate { ch: b'G', score: 0.25 }];
+        let r = repair_readings(&lines).unwrap();
+        assert!(r.doubts.iter().all(|d| d.reason != DoubtReason::BlindSpot || d.column != 36), "{r:?}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Solving a whole reading: which formats it could be, each solved in turn
 //! (alphabets, check-digit groups, country codes, doubts), the likeliest kept.
 
-use super::cost::{Cost, MAX_MOVE, Pos, REFUTED_PENALTY, TIE};
+use super::cost::{CLOSE, MAX_MOVE, Pos, REFUTED_PENALTY};
 use super::doubt::{self, Doubt, Pending};
 use super::group::{self, Grid, Groups, NumberLayout};
 use super::{Repair, RepairBasis, Repaired, confusions_of, country};
@@ -18,23 +18,13 @@ pub(super) fn solve(pos: Vec<Pos>, count: usize, width: usize) -> Result<Repaire
 
     // Fast path: a reading that is certain at every position, fits a format's
     // alphabets and satisfies every check digit needs nothing. Certain: no
-    // alternative within a tie anywhere, and within reach ([`MAX_MOVE`]) at
-    // one position at most, since two could form a combination the check
-    // digits cannot see ([`group::blind_combinations`]).
-    let second_extra = |p: &Pos| {
-        let mut alts = p.alts();
-        match alts.next() {
-            Some(b) if b.0 == p.read => Some(alts.next().map_or(Cost::MAX, |second| second.1.saturating_sub(b.1))),
-            _ => None,
-        }
-    };
-    let mut within_reach = 0usize;
+    // position has an alternative that is a close call ([`CLOSE`]), the
+    // least a doubt the check digits cannot settle starts from
+    // ([`group::blind_combinations`]).
     let certain = pos.iter().all(|p| {
-        second_extra(p).is_some_and(|x| {
-            within_reach += usize::from(x <= MAX_MOVE);
-            x >= TIE
-        })
-    }) && within_reach <= 1;
+        let mut alts = p.alts();
+        alts.next().is_some_and(|b| b.0 == p.read && alts.next().is_none_or(|second| second.1 > b.1 + CLOSE))
+    });
     if certain {
         let text: Vec<String> =
             (0..count).map(|l| pos.iter().skip(l * width).take(width).map(|p| char::from(p.read)).collect()).collect();
