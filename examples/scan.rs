@@ -26,7 +26,7 @@
 //! (`Verifier::verify_files_each`, `group_companions`, `decode_text`); this
 //! binary reads arguments, walks folders and prints.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -104,10 +104,11 @@ fn is_image(p: &Path) -> bool {
 #[derive(Default)]
 struct Walk {
     /// Image files, in order: named on the command line, or found in
-    /// folders (sorted by name).
+    /// folders (sorted by name); a folder that could not be listed stands
+    /// where the walk met it.
     files: Vec<PathBuf>,
-    /// Folders that could not be listed, with why.
-    problems: Vec<(PathBuf, std::io::Error)>,
+    /// Folders that could not be listed, with why (one entry each).
+    problems: HashMap<PathBuf, std::io::Error>,
     /// Files of formats the scanner does not read.
     unsupported: Vec<PathBuf>,
     /// Folders walked (canonical paths): each once, however many links lead to it.
@@ -124,6 +125,14 @@ impl Walk {
         }
     }
 
+    /// A folder that could not be listed: its own report, in place.
+    fn problem(&mut self, dir: &Path, e: std::io::Error) {
+        if !self.problems.contains_key(dir) {
+            self.files.push(dir.to_path_buf());
+            self.problems.insert(dir.to_path_buf(), e);
+        }
+    }
+
     fn dir(&mut self, dir: &Path) {
         let key = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         if !self.visited.insert(key) {
@@ -132,7 +141,7 @@ impl Walk {
         let entries = match std::fs::read_dir(dir) {
             Ok(e) => e,
             Err(e) => {
-                self.problems.push((dir.to_path_buf(), e));
+                self.problem(dir, e);
                 return;
             }
         };
@@ -140,7 +149,7 @@ impl Walk {
         for entry in entries {
             match entry {
                 Ok(e) => paths.push(e.path()),
-                Err(e) => self.problems.push((dir.to_path_buf(), e)),
+                Err(e) => self.problem(dir, e),
             }
         }
         paths.sort();
@@ -279,10 +288,6 @@ fn main() -> ExitCode {
         for p in &args.paths {
             walk.arg(p);
         }
-        for (dir, e) in walk.problems.drain(..) {
-            let report = verifier.unreadable(&source_name(&dir), Error::io(&dir, e));
-            printer.print(&report);
-        }
         for p in &walk.unsupported {
             eprintln!(
                 "scan: skipped {}: not an image format this scanner reads ({})",
@@ -320,7 +325,24 @@ fn main() -> ExitCode {
             }
             bar.inc(1);
         };
-        verifier.verify_files_each(&documents, window, inspect, |r| printer.print(&r));
+        // Runs of documents between the folders that could not be listed,
+        // each folder's report in its place.
+        let mut rest = documents.as_slice();
+        while !rest.is_empty() {
+            let problem = rest.iter().position(|d| walk.problems.contains_key(&d.visible)).unwrap_or(rest.len());
+            let (run, after) = rest.split_at(problem);
+            verifier.verify_files_each(run, window, &inspect, |r| printer.print(&r));
+            if let Some((folder, tail)) = after.split_first() {
+                if let Some(e) = walk.problems.remove(&folder.visible) {
+                    let report = verifier.unreadable(&source_name(&folder.visible), Error::io(&folder.visible, e));
+                    printer.print(&report);
+                }
+                bar.inc(1);
+                rest = tail;
+            } else {
+                rest = after;
+            }
+        }
         bar.finish_and_clear();
     }
 

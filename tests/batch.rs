@@ -82,9 +82,9 @@ fn a_folder_that_cannot_be_listed_is_reported_and_the_walk_goes_on() {
     let (code, reports, stderr) = scan_in(&dir, &["d", "--reference-date", "2026-06-01"], b"");
     std::fs::set_permissions(dir.join("d/locked"), std::fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(code, 1, "{stderr}");
-    assert_eq!(sources(&reports), ["d/locked", "d/a.jpg"]);
-    assert_eq!(reports[0]["error"]["kind"], "io");
-    assert_eq!(reports[1]["verdict"], "pass");
+    assert_eq!(sources(&reports), ["d/a.jpg", "d/locked"], "in walk order");
+    assert_eq!(reports[1]["error"]["kind"], "io");
+    assert_eq!(reports[0]["verdict"], "pass");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
