@@ -331,7 +331,7 @@ fn main() -> ExitCode {
         while !rest.is_empty() {
             let problem = rest.iter().position(|d| walk.problems.contains_key(&d.visible)).unwrap_or(rest.len());
             let (run, after) = rest.split_at(problem);
-            verifier.verify_files_each(run, window, &inspect, |r| printer.print(&r));
+            verifier.verify_files_each(run, window, inspect, |r| printer.print(&r));
             if let Some((folder, tail)) = after.split_first() {
                 if let Some(e) = walk.problems.remove(&folder.visible) {
                     let report = verifier.unreadable(&source_name(&folder.visible), Error::io(&folder.visible, e));
