@@ -22,7 +22,7 @@
 //!
 //! Exit code: 0 when at least one document was judged and every one passed,
 //! 1 when some did not pass, 2 when the run itself failed or nothing was
-//! judged. One bad file never stops the batch. All the work is the library's
+//! judged (no input, or no file could be read at all). One bad file never stops the batch. All the work is the library's
 //! (`Verifier::verify_files_each`, `group_companions`, `decode_text`); this
 //! binary reads arguments, walks folders and prints.
 
@@ -173,15 +173,21 @@ struct Tally {
     refer: usize,
     fail: usize,
     unreadable: usize,
+    /// Reports of files that could not be read at all (`io`): a path
+    /// mistyped, a folder locked, a special file.
+    not_read: usize,
 }
 
 impl Tally {
-    fn add(&mut self, v: Verdict) {
-        match v {
+    fn add(&mut self, r: &Report) {
+        match r.verdict {
             Verdict::Pass => self.pass += 1,
             Verdict::Refer => self.refer += 1,
             Verdict::Fail => self.fail += 1,
             _ => self.unreadable += 1,
+        }
+        if r.error.as_ref().is_some_and(|e| e.kind == mrtd_verify::ErrorCode::Io) {
+            self.not_read += 1;
         }
     }
 
@@ -200,7 +206,7 @@ struct Printer {
 
 impl Printer {
     fn print(&mut self, report: &Report) {
-        self.tally.add(report.verdict);
+        self.tally.add(report);
         if self.failed.is_some() {
             return;
         }
@@ -355,6 +361,12 @@ fn main() -> ExitCode {
         let why =
             if skipped > 0 { format!(" ({skipped} files skipped: no supported image format)") } else { String::new() };
         eprintln!("scan: nothing to judge: no document in the input{why}");
+        return ExitCode::from(2);
+    }
+    if t.not_read == t.judged() {
+        // Every input failed before any document was seen: an input
+        // mistake (a mistyped path), not documents that did not pass.
+        eprintln!("scan: nothing to judge: no file could be read (see the reports); check the paths");
         return ExitCode::from(2);
     }
     if let Format::Text = format {

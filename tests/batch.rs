@@ -156,3 +156,14 @@ fn an_image_beyond_the_memory_budget_is_refused_with_its_size_and_the_limit() {
     assert_eq!(reports[1]["verdict"], "pass", "the batch goes on");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_mistyped_path_alone_is_an_input_error() {
+    let dir = scratch("typo");
+    let (code, reports, stderr) = scan_in(&dir, &["no-such-scan.jpg"], b"");
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(reports.len(), 1, "its report is still printed");
+    assert_eq!(reports[0]["error"]["kind"], "io");
+    assert!(stderr.contains("check the paths"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
