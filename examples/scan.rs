@@ -12,7 +12,7 @@
 //!      --max-memory SIZE      memory budget for the whole run (default 1G)
 //! ```
 //!
-//! Reports stream out in input order as the documents are judged, a few per
+//! Reports stream out in input order as the documents are judged, one per
 //! worker at a time, so memory stays flat whatever the batch's size. Only
 //! regular files are read; a folder that cannot be listed, a special file or
 //! a file too large gets its own `unreadable` report and the walk goes on;
