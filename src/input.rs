@@ -233,7 +233,19 @@ fn read_regular(p: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     if meta.len() > max {
         return Err(too_large(meta.len()));
     }
-    let file = std::fs::File::open(p)?;
+    // Opened without blocking (a FIFO put in its place after the check above
+    // would block a plain open), then checked again on the open file.
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(p)?;
+    if !file.metadata()?.is_file() {
+        return Err(IoError::new(ErrorKind::InvalidInput, "not a regular file: only image files are read"));
+    }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     // The file may grow while it is read: never past the limit.
     file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
