@@ -59,7 +59,13 @@ pub fn decode_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 /// Where the first U+FFFD (bytes that were not text) stands: 1-based line
 /// and column in characters.
 pub(crate) fn undecodable_at(text: &str) -> Option<(usize, usize)> {
-    text.lines().enumerate().find_map(|(i, line)| line.chars().position(|c| c == '\u{FFFD}').map(|c| (i + 1, c + 1)))
+    // Lines and columns as the parser counts them: blank lines skipped,
+    // whitespace around each line trimmed.
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+        .find_map(|(i, line)| line.chars().position(|c| c == '\u{FFFD}').map(|c| (i + 1, c + 1)))
 }
 
 /// Cuts text into documents separated by blank lines. `name` labels them
@@ -105,6 +111,13 @@ mod tests {
     use super::*;
 
     const TD3: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+
+    #[test]
+    fn undecodable_bytes_are_placed_as_the_parser_counts() {
+        assert_eq!(undecodable_at("\n  P<U\u{FFFD}O\nX"), Some((1, 4)));
+        assert_eq!(undecodable_at("AB\n\n C\u{FFFD}"), Some((2, 2)));
+        assert_eq!(undecodable_at("clean"), None);
+    }
 
     #[test]
     fn splitting() {
