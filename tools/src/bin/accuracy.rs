@@ -8,7 +8,10 @@
 //! For each (condition, format) it renders `per-cell` genuine documents (and,
 //! with `--forged`, as many with one checked MRZ character altered and its
 //! check digit left as it was), reads them through `Verifier::verify_image`,
-//! and compares the MRZ read with the MRZ printed. Genuine documents: exact
+//! and compares the MRZ read with the MRZ printed. A second table gives the
+//! reading's time beyond decoding per page (median and 90th percentile by
+//! condition; run with `RAYON_NUM_THREADS=1` on an idle machine for one-core
+//! figures). Genuine documents: exact
 //! full-MRZ rate, character error rate, unreadable count, wrong MRZs reported
 //! valid (must be zero). Forged documents: the rate read exactly as printed
 //! (the forgery then shows as a refuted check digit), and the count reported
@@ -108,7 +111,7 @@ fn main() {
             }
         }
     }
-    let results: Vec<(Condition, Format, Tally)> = jobs
+    let results: Vec<(Condition, Format, Tally, f64)> = jobs
         .par_iter()
         .filter_map(|&(condition, format, truth, index)| {
             let s = generator.render(args.seed, index, format, truth, condition).ok()?;
@@ -150,6 +153,8 @@ fn main() {
                 );
             }
             let ms = report.timings_ms.map_or(0.0, |t| t.total);
+            // The reading beyond decoding: locate, segment, recognise, repair.
+            let read_ms = report.timings_ms.map_or(0.0, |t| t.locate + t.segment + t.recognise + t.repair);
             let t = if truth == Truth::Genuine {
                 Tally {
                     docs: 1,
@@ -170,7 +175,7 @@ fn main() {
                     ..Tally::default()
                 }
             };
-            Some((condition, format, t))
+            Some((condition, format, t, read_ms))
         })
         .collect();
     let mut header =
@@ -187,7 +192,7 @@ fn main() {
         let mut c = Tally::default();
         for format in Format::ALL {
             let mut f = Tally::default();
-            for (_, _, t) in results.iter().filter(|r| r.0 == condition && r.1 == format) {
+            for (_, _, t, _) in results.iter().filter(|r| r.0 == condition && r.1 == format) {
                 f.add(t);
             }
             println!("{}", f.row(&format!("{} / {}", condition.name(), format.name()), args.forged));
@@ -197,4 +202,19 @@ fn main() {
         all.add(&c);
     }
     println!("{}", all.row("**all**", args.forged));
+
+    // The reading's time beyond decoding (locate, segment, recognise,
+    // repair), every page, by condition: median and 90th percentile.
+    println!("\n| condition | pages | read ms median | read ms p90 |\n|---|---|---|---|");
+    let quantiles = |mut v: Vec<f64>| -> (usize, f64, f64) {
+        v.sort_by(f64::total_cmp);
+        let at = |q: f64| v.get(((v.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(f64::NAN);
+        (v.len(), at(0.5), at(0.9))
+    };
+    for condition in Condition::EVERY {
+        let (n, median, p90) = quantiles(results.iter().filter(|r| r.0 == condition).map(|r| r.3).collect());
+        println!("| {} | {n} | {median:.1} | {p90:.1} |", condition.name());
+    }
+    let (n, median, p90) = quantiles(results.iter().map(|r| r.3).collect());
+    println!("| **all** | {n} | {median:.1} | {p90:.1} |");
 }
