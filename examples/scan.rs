@@ -359,7 +359,7 @@ fn main() -> ExitCode {
     let t = &printer.tally;
     if t.judged() == 0 {
         let why =
-            if skipped > 0 { format!(" ({skipped} files skipped: no supported image format)") } else { String::new() };
+            if skipped > 0 { format!(" ({skipped} file(s) skipped: no supported image format)") } else { String::new() };
         eprintln!("scan: nothing to judge: no document in the input{why}");
         return ExitCode::from(2);
     }
@@ -372,7 +372,7 @@ fn main() -> ExitCode {
     if let Format::Text = format {
         let mut out = std::io::stdout().lock();
         let skipped =
-            if skipped > 0 { format!("; {skipped} files skipped (not an image format)") } else { String::new() };
+            if skipped > 0 { format!("; {skipped} file(s) skipped (not an image format)") } else { String::new() };
         let _ = writeln!(
             out,
             "{} documents: {} pass, {} refer, {} fail, {} unreadable{skipped}",
