@@ -358,8 +358,11 @@ fn main() -> ExitCode {
     }
     let t = &printer.tally;
     if t.judged() == 0 {
-        let why =
-            if skipped > 0 { format!(" ({skipped} file(s) skipped: no supported image format)") } else { String::new() };
+        let why = if skipped > 0 {
+            format!(" ({skipped} file(s) skipped: no supported image format)")
+        } else {
+            String::new()
+        };
         eprintln!("scan: nothing to judge: no document in the input{why}");
         return ExitCode::from(2);
     }
