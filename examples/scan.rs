@@ -35,7 +35,8 @@ use clap::{Parser, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use mrtd_verify::mrz::Date;
 use mrtd_verify::{
-    Config, DecodeLimits, Error, Report, Verdict, Verifier, decode_text, group_companions, source_name, split_documents,
+    Config, DecodeLimits, Error, Report, Verdict, Verifier, decode_text, group_companions, read_file_within,
+    source_name, split_documents,
 };
 
 #[derive(Parser)]
@@ -222,24 +223,19 @@ impl Printer {
     }
 }
 
-/// Reads MRZ text: a file or stdin, at most `max` bytes.
+/// Reads MRZ text: a file (as the library's loaders read files) or stdin,
+/// at most `max` bytes.
 fn read_text_input(file: &str, max: u64) -> Result<(String, Vec<u8>), String> {
-    let mut bytes = Vec::new();
-    let (name, read) = if file == "-" {
-        ("stdin".to_owned(), std::io::stdin().lock().take(max.saturating_add(1)).read_to_end(&mut bytes))
-    } else {
-        let meta = std::fs::metadata(file).map_err(|e| format!("{file}: {e}: check the path"))?;
-        if !meta.is_file() {
-            return Err(format!("{file}: not a regular file"));
-        }
-        let read = std::fs::File::open(file).and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut bytes));
-        (file.to_owned(), read)
-    };
-    read.map_err(|e| format!("{name}: {e}"))?;
-    if bytes.len() as u64 > max {
-        return Err(format!("{name}: more than {} MiB of text: split it into smaller files", max >> 20));
+    if file != "-" {
+        let bytes = read_file_within(Path::new(file), max).map_err(|e| format!("{file}: {e}: check the path"))?;
+        return Ok((file.to_owned(), bytes));
     }
-    Ok((name, bytes))
+    let mut bytes = Vec::new();
+    std::io::stdin().lock().take(max.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| format!("stdin: {e}"))?;
+    if bytes.len() as u64 > max {
+        return Err(format!("stdin: more than {} MiB of text: split it into smaller files", max >> 20));
+    }
+    Ok(("stdin".to_owned(), bytes))
 }
 
 fn main() -> ExitCode {

@@ -158,7 +158,7 @@ impl ScanFiles {
     /// assert!(e.chain().contains("not a regular file"), "{}", e.chain());
     /// ```
     pub fn load_within(&self, limits: &crate::DecodeLimits) -> Result<Scan<'static>, Error> {
-        let read = |p: &Path| read_regular(p, limits.max_file).map_err(|e| Error::io(p, e));
+        let read = |p: &Path| read_file_within(p, limits.max_file).map_err(|e| Error::io(p, e));
         let mut scan = Scan::from_bytes(source_name(&self.visible), read(&self.visible)?);
         if let Some(p) = &self.ir {
             scan = scan.with_ir(read(p)?);
@@ -209,15 +209,29 @@ pub fn source_name(path: &Path) -> String {
     }
 }
 
-/// Reads a regular file of at most `max` bytes.
-fn read_regular(p: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+/// Reads a regular file of at most `max` bytes, as the loaders do: a FIFO,
+/// device or folder is refused without blocking, a larger file before it is
+/// read (and a file growing while it is read, at the limit).
+///
+/// # Errors
+///
+/// The I/O error, or `InvalidInput` (not a regular file) and `InvalidData`
+/// (too large) with a message saying what to do.
+///
+/// # Examples
+///
+/// ```
+/// let e = mrtd_verify::read_file_within(&std::env::temp_dir(), 1 << 20).unwrap_err();
+/// assert!(e.to_string().contains("not a regular file"));
+/// ```
+pub fn read_file_within(p: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     use std::io::{Error as IoError, ErrorKind, Read};
     let meta = std::fs::metadata(p)?;
     if !meta.is_file() {
         let what = if meta.is_dir() { "a folder" } else { "a FIFO, socket or device" };
         return Err(IoError::new(
             ErrorKind::InvalidInput,
-            format!("not a regular file ({what}): only image files are read"),
+            format!("not a regular file ({what}): only regular files are read"),
         ));
     }
     let too_large = |len: u64| {
@@ -244,7 +258,7 @@ fn read_regular(p: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     }
     let file = options.open(p)?;
     if !file.metadata()?.is_file() {
-        return Err(IoError::new(ErrorKind::InvalidInput, "not a regular file: only image files are read"));
+        return Err(IoError::new(ErrorKind::InvalidInput, "not a regular file: only regular files are read"));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     // The file may grow while it is read: never past the limit.

@@ -90,7 +90,7 @@ pub use geometry::{Point, Quad};
 #[cfg(feature = "image")]
 pub use image;
 #[cfg(feature = "ocr")]
-pub use input::{ImageInput, Scan, ScanFiles, group_companions, source_name};
+pub use input::{ImageInput, Scan, ScanFiles, group_companions, read_file_within, source_name};
 #[cfg(feature = "ocr")]
 pub use read::{GlyphReading, LineFit, MrzReading};
 pub use report::{

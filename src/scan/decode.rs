@@ -47,11 +47,11 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<DynamicImage, ScanE
     // The pixel buffer counts against the allocation limit before it is
     // allocated (as `ImageReader::decode` does).
     let (w, h) = decoder.dimensions();
-    let (color, bytes) = (decoder.color_type(), decoder.total_bytes());
-    l.reserve(bytes).map_err(|_| ScanError::TooLarge {
+    let (color, needed) = (decoder.color_type(), decoder.total_bytes());
+    l.reserve(needed).map_err(|_| ScanError::TooLarge {
         max_side: limits.max_side,
         max_alloc: limits.max_alloc,
-        source: format!("{w} x {h} pixels of {color:?} need {} MiB", bytes.div_ceil(1 << 20)).into(),
+        source: format!("{w} x {h} pixels of {color:?} need {} MiB", needed.div_ceil(1 << 20)).into(),
     })?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let mut image = DynamicImage::from_decoder(decoder).map_err(scan_error)?;

@@ -119,15 +119,9 @@ impl Verifier {
     /// Reads and judges many scans, in parallel with the `rayon` feature;
     /// reports in input order.
     pub fn verify_batch(&self, scans: &[Scan<'_>]) -> Vec<Report> {
-        #[cfg(feature = "rayon")]
-        {
-            use rayon::prelude::*;
-            scans.par_iter().map(|s| self.verify(s)).collect()
-        }
-        #[cfg(not(feature = "rayon"))]
-        {
-            scans.iter().map(|s| self.verify(s)).collect()
-        }
+        let mut out = Vec::with_capacity(scans.len());
+        super::in_windows(scans, scans.len(), |s| self.verify(s), |r| out.push(r));
+        out
     }
 
     /// Reads and judges scanned documents from files (each file read when

@@ -390,8 +390,7 @@ mod tests {
 
     #[test]
     fn blind_spot_reported_from_candidates() {
-        let mut lines: Vec<Vec<Vec<Candidate>>> =
-            TD3.lines().map(|l| l.bytes().map(|b| vec![Candidate { ch: b, score: 0.99 }]).collect()).collect();
+        let mut lines = sure_reading(TD3);
         // Optional data position: '<' or 'K' with close scores; blind to the digit.
         lines[1][40] = vec![Candidate { ch: b'<', score: 0.55 }, Candidate { ch: b'K', score: 0.45 }];
         let r = repair_readings(&lines).unwrap();
@@ -419,8 +418,7 @@ mod tests {
         assert!(parse(&genuine).unwrap().check_digits_hold());
         let misread = genuine.replacen("<\n00", "<\nOO", 1);
         assert!(parse(&misread).unwrap().check_digits_hold());
-        let mut lines: Vec<Vec<Vec<Candidate>>> =
-            misread.lines().map(|l| l.bytes().map(|b| vec![Candidate { ch: b, score: 0.99 }]).collect()).collect();
+        let mut lines = sure_reading(&misread);
         // The model saw the zeros, less likely than the letters, each far from
         // a tie (a pair the joint search would already call a tie).
         for col in [0, 1] {
@@ -449,8 +447,7 @@ mod tests {
     fn a_single_blind_close_call_is_in_doubt() {
         // `6` and `G` have the same check-digit value (16 = 6 mod 10): in the
         // optional data, the digit holds for both.
-        let mut lines: Vec<Vec<Vec<Candidate>>> =
-            TD3.lines().map(|l| l.bytes().map(|b| vec![Candidate { ch: b, score: 0.99 }]).collect()).collect();
+        let mut lines = sure_reading(TD3);
         lines[1][35] = vec![Candidate { ch: b'6', score: 0.7 }, Candidate { ch: b'G', score: 0.25 }];
         let r = repair_readings(&lines).unwrap();
         assert_eq!(r.text(), TD3);
@@ -458,8 +455,7 @@ mod tests {
         assert_eq!((d.reason, d.alternatives.as_slice()), (DoubtReason::BlindSpot, &['G'][..]));
         // Where a check digit is refuted, it cannot be blind: no such doubt.
         let forged = TD3.replacen("<<<<<10", "<<<<<19", 1);
-        let mut lines: Vec<Vec<Vec<Candidate>>> =
-            forged.lines().map(|l| l.bytes().map(|b| vec![Candidate { ch: b, score: 0.99 }]).collect()).collect();
+        let mut lines = sure_reading(&forged);
         lines[1][35] = vec![Candidate { ch: b'6', score: 0.7 }, Candidate { ch: b'G', score: 0.25 }];
         let r = repair_readings(&lines).unwrap();
         assert!(r.doubts.iter().all(|d| d.reason != DoubtReason::BlindSpot || d.column != 36), "{r:?}");
@@ -468,23 +464,24 @@ mod tests {
     #[test]
     fn a_registered_sex_character_is_read_for_its_issuer_only() {
         let hrv = TD1.replacen("I<UTO", "I<HRV", 1).replacen("122F120", "1220120", 1).replacen("9UTO", "9HRV", 1);
-        let sure = |text: &str| -> Vec<Vec<Vec<Candidate>>> {
-            text.lines().map(|l| l.bytes().map(|b| vec![Candidate { ch: b, score: 0.99 }]).collect()).collect()
-        };
-        let r = repair_readings(&sure(&hrv)).unwrap();
+        let r = repair_readings(&sure_reading(&hrv)).unwrap();
         assert_eq!(r.text(), hrv);
         assert!(r.doubts.is_empty() && r.repairs.is_empty(), "{r:?}");
         // Elsewhere a `0` is no sex the field can hold: left unread, in doubt.
         let uto = TD1.replacen("122F120", "1220120", 1);
-        let r = repair_readings(&sure(&uto)).unwrap();
+        let r = repair_readings(&sure_reading(&uto)).unwrap();
         assert!(r.doubts.iter().any(|d| (d.line, d.column) == (2, 8)), "{r:?}");
+    }
+
+    /// Candidates: every character as `text` gives it, read at 0.99.
+    fn sure_reading(text: &str) -> Vec<Vec<Vec<Candidate>>> {
+        text.lines().map(|l| l.bytes().map(|b| vec![Candidate { ch: b, score: 0.99 }]).collect()).collect()
     }
 
     /// Candidates: every character as `text` gives it (0.99), with `alt` as a
     /// second candidate at `score` at (line, column).
     fn clear_reading(text: &str, at: (usize, usize), alt: u8, score: f32) -> Vec<Vec<Vec<Candidate>>> {
-        let mut lines: Vec<Vec<Vec<Candidate>>> =
-            text.lines().map(|l| l.bytes().map(|b| vec![Candidate { ch: b, score: 0.99 }]).collect()).collect();
+        let mut lines = sure_reading(text);
         lines[at.0][at.1].push(Candidate { ch: alt, score });
         lines
     }
