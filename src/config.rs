@@ -276,6 +276,11 @@ pub struct Thresholds {
     /// `print.layout` warns above this character height. Default 3.4 mm
     /// (Doc 9303: about 3.2 mm at most).
     pub print_height_max_mm: f32,
+    /// The `viz.*` checks compare a value of the visual zone with the MRZ
+    /// only when each of its characters was read with at least this
+    /// probability; below it the check is skipped (a misread is not a
+    /// forgery). Default 0.9.
+    pub viz_min_confidence: f32,
 }
 
 impl Default for Thresholds {
@@ -304,6 +309,7 @@ impl Default for Thresholds {
             print_shape_floor: 0.02,
             print_height_min_mm: 1.8,
             print_height_max_mm: 3.4,
+            viz_min_confidence: 0.9,
         }
     }
 }

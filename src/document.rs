@@ -54,6 +54,8 @@ pub struct Document {
     #[cfg(feature = "image")]
     pub(crate) text_lines: Vec<crate::scan::TextLine>,
     #[cfg(feature = "ocr")]
+    pub(crate) viz: Option<crate::viz::VizReading>,
+    #[cfg(feature = "ocr")]
     pub(crate) reading: Option<crate::read::MrzReading>,
 }
 
@@ -77,6 +79,8 @@ impl Document {
             companion_errors: Vec::new(),
             #[cfg(feature = "image")]
             text_lines: Vec::new(),
+            #[cfg(feature = "ocr")]
+            viz: None,
             #[cfg(feature = "ocr")]
             reading: None,
         }
@@ -174,6 +178,12 @@ impl Document {
     /// lines among them).
     pub fn text_lines(&self) -> &[crate::scan::TextLine] {
         &self.text_lines
+    }
+
+    /// The visual zone as read (pages whose MRZ was read).
+    #[cfg(feature = "ocr")]
+    pub fn viz(&self) -> Option<&crate::viz::VizReading> {
+        self.viz.as_ref()
     }
 }
 

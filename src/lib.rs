@@ -82,6 +82,8 @@ pub mod scan;
 #[cfg(feature = "specimen")]
 pub mod specimen;
 mod verify;
+#[cfg(feature = "ocr")]
+pub mod viz;
 
 pub use config::{Config, DecodeLimits, Thresholds};
 pub use document::{Document, InputKind};
@@ -95,6 +97,6 @@ pub use input::{ImageInput, Scan, ScanFiles, group_companions, read_file_within,
 pub use read::{GlyphReading, LineFit, MrzReading};
 pub use report::{
     Band, CheckRun, Evidence, Finding, PHYSICAL_FAMILIES, Report, ReportError, RunStatus, ScanSummary, SkipReason,
-    Status, TextSpan, Timings, Value, Verdict, verdict_of,
+    Status, TextSpan, Timings, Value, Verdict, VizField, VizSummary, verdict_of,
 };
 pub use verify::{TextDocument, Verifier, VerifierBuilder, decode_text, split_documents};

@@ -190,6 +190,12 @@ impl Evidence {
         Evidence { region: Some(region), ..Evidence::default() }
     }
 
+    /// At a place on the image too.
+    pub fn with_region(mut self, region: Quad) -> Evidence {
+        self.region = Some(region);
+        self
+    }
+
     /// With a measured value.
     pub fn measured(mut self, v: impl Into<Value>) -> Evidence {
         self.measured = Some(v.into());
@@ -275,6 +281,9 @@ pub struct Timings {
     pub recognise: f64,
     /// Check-digit repair and parsing.
     pub repair: f64,
+    /// Reading the visual zone's lines.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub viz: f64,
     /// Running the checks (they run in parallel: this is their wall time).
     #[cfg_attr(feature = "serde", serde(default))]
     pub checks: f64,
@@ -490,6 +499,41 @@ pub struct Report {
     /// For images: time per stage.
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub timings_ms: Option<Timings>,
+    /// For images whose MRZ was read: the visual zone as read.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub viz: Option<VizSummary>,
+}
+
+/// The visual zone of a page as read: how many lines, and each value found
+/// under its caption.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[non_exhaustive]
+pub struct VizSummary {
+    /// Text lines of the visual zone read.
+    pub lines: usize,
+    /// The values found under their captions.
+    pub values: Vec<VizField>,
+}
+
+/// A value of the visual zone, as read.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[non_exhaustive]
+pub struct VizField {
+    /// `document_number`, `surname`, `given_names`, `nationality`, `sex`,
+    /// `birth_date`, `issue_date` or `expiry_date`.
+    pub key: String,
+    /// The text as read.
+    pub text: String,
+    /// The value: dates as `YYMMDD`, names and numbers as read.
+    pub value: String,
+    /// The lowest character confidence of the text, `0..1`.
+    pub confidence: f32,
+    /// Where it is printed (page pixels).
+    pub region: Quad,
+    /// Found under its caption.
+    pub by_caption: bool,
 }
 
 impl Report {
@@ -508,7 +552,17 @@ impl Report {
             m.valid &= verdict != Verdict::Unreadable && !in_doubt;
             m
         });
-        Report { source: source.into(), verdict, mrz, findings, checks, error: None, scan: None, timings_ms: None }
+        Report {
+            source: source.into(),
+            verdict,
+            mrz,
+            findings,
+            checks,
+            error: None,
+            scan: None,
+            timings_ms: None,
+            viz: None,
+        }
     }
 
     /// The report as one line of JSON.

@@ -14,7 +14,8 @@
 //! | `ocr` | whether the reading can be trusted ([`ocr_trust`]) | an MRZ read from an image |
 //! | `quality` | resolution, sharpness, exposure, glare: informs, never accuses ([`quality`]) | an image |
 //! | `print` | MRZ print conformity: font, position, size, ink, shape, layout ([`print`](mod@print)) | an MRZ read from an image |
-//! | `viz`, `photo`, `tamper`, `ir`, `uv` | not implemented yet: reported as skipped | an image |
+//! | `viz` | the visual zone against the MRZ: document number, names, dates ([`viz`](mod@viz)) | an MRZ read from an image |
+//! | `photo`, `tamper`, `ir`, `uv` | not implemented yet: reported as skipped | an image |
 //!
 //! Every report lists every family of [`FAMILIES`] with whether it ran, so a
 //! `pass` never hides a family that did not look at the document.
@@ -28,6 +29,8 @@ pub mod print;
 pub mod quality;
 #[cfg(feature = "ocr")]
 mod stats;
+#[cfg(feature = "ocr")]
+pub mod viz;
 
 use std::fmt;
 use std::time::Instant;
@@ -195,7 +198,7 @@ impl Registry {
     pub fn standard() -> Registry {
         let r = Registry::empty().with(mrz_data::MrzDataCheck);
         #[cfg(feature = "ocr")]
-        let r = r.with(ocr_trust::ReadingTrust).with(quality::QualityCheck).with(print::PrintCheck);
+        let r = r.with(ocr_trust::ReadingTrust).with(quality::QualityCheck).with(print::PrintCheck).with(viz::VizCheck);
         r
     }
 

@@ -62,7 +62,7 @@ impl Check for MrzDataCheck {
     }
 }
 
-fn text_span(s: Span) -> TextSpan {
+pub(crate) fn text_span(s: Span) -> TextSpan {
     TextSpan { line: usize::from(s.line) + 1, column: usize::from(s.start) + 1, length: usize::from(s.len) }
 }
 

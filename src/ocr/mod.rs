@@ -6,7 +6,7 @@
 
 mod model;
 
-pub use model::{CLASSES, Model};
+pub use model::{CLASSES, LineModel, Model};
 
 use crate::mrz::Candidate;
 

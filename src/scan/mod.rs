@@ -14,7 +14,7 @@
 //! them (the benches and development tools use them).
 
 mod binarize;
-mod cells;
+pub(crate) mod cells;
 mod components;
 mod decode;
 mod grid;

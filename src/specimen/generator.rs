@@ -14,7 +14,7 @@ use super::fonts::{Face, FontError, Fonts};
 use super::forgery::{self, Forgery};
 use super::identity::DocumentData;
 use super::invalid::{InvalidData, make_invalid};
-use super::label::{CharLabel, ForgeryDetail, Label, Quad, Truth};
+use super::label::{CharLabel, ForgeryDetail, Label, Quad, Truth, VizText};
 use super::render::{self, DateStyle, MrzStyle, PageSpec, VizValues};
 use super::rng::Rng;
 use super::stamp::Stamp;
@@ -413,6 +413,16 @@ impl Generator {
             mrz_pitch_px: page.mrz_pitch_px,
             width: image.width(),
             height: image.height(),
+            viz_text: page
+                .viz
+                .iter()
+                .chain(&page.captions)
+                .map(|f| VizText {
+                    key: f.key.to_owned(),
+                    text: f.value.clone(),
+                    chars: f.chars.iter().map(|&b| quad(&projection, b)).collect(),
+                })
+                .collect(),
         };
         Ok(Specimen { visible: visible_bytes, visible_ext: ext, image, ir, uv, label })
     }

@@ -78,6 +78,20 @@ pub struct ForgeryDetail {
     pub pasted: Vec<(usize, usize)>,
 }
 
+/// A printed text line of the visual zone (a value, a caption or a header
+/// line), as the renderer laid it out.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct VizText {
+    /// `header`, `caption`, or the field's key (`surname`, `birth_date`...).
+    pub key: String,
+    /// The text printed.
+    pub text: String,
+    /// Each character's box (advance wide, cap height tall) in the output
+    /// image, one per `char` of `text`.
+    pub chars: Vec<Quad>,
+}
+
 /// The label of a rendered specimen.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -130,4 +144,8 @@ pub struct Label {
     pub width: u32,
     /// Output image height in pixels.
     pub height: u32,
+    /// Every text line of the visual zone with its characters' boxes (not
+    /// serialised: it is for building training data).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub viz_text: Vec<VizText>,
 }

@@ -34,7 +34,7 @@ pub use forgery::Forgery;
 pub use generator::{CorpusOptions, Generator, Specimen, SpecimenError};
 pub use identity::{DocumentData, Identity};
 pub use invalid::InvalidData;
-pub use label::{CharLabel, ForgeryDetail, Label, Quad, Truth};
+pub use label::{CharLabel, ForgeryDetail, Label, Quad, Truth, VizText};
 pub use render::VizValues;
 pub use rng::Rng;
 pub use stamp::Stamp;

@@ -199,6 +199,9 @@ pub(crate) struct MrzGlyph {
 pub(crate) struct Page {
     pub(crate) canvas: Canvas,
     pub(crate) viz: Vec<VizField>,
+    /// Every other printed text line of the visual zone (header, captions),
+    /// with character boxes; key `header` or `caption`.
+    pub(crate) captions: Vec<VizField>,
     pub(crate) mrz: Vec<MrzGlyph>,
     /// The MRZ zone (all lines, all cells) in pixels.
     pub(crate) mrz_bounds: Bounds,
@@ -258,22 +261,24 @@ pub(crate) fn render_page(fonts: &Fonts, spec: &PageSpec<'_>, rng: &mut Rng) -> 
     let value_face = *rng.pick(&[Face::Sans, Face::SansBold, Face::Serif]).unwrap_or(&Face::Sans);
     let caption_face = *rng.pick(&[Face::Sans, Face::Serif]).unwrap_or(&Face::Sans);
     let header_cap = px(header_h * 0.22);
-    canvas.text(
-        fonts,
-        Face::SansBold,
-        state_name(&spec.viz.issuing_state),
-        (px(margin), px(margin + header_h * 0.35)),
-        header_cap,
-        Ink::Colour(accent),
-    );
-    canvas.text(
-        fonts,
-        Face::Sans,
-        title(spec.format, spec.document_code),
-        (px(margin), px(margin + header_h * 0.8)),
-        header_cap * 0.9,
-        Ink::Colour(accent),
-    );
+    let mut captions = Vec::new();
+    for (face, text, baseline, cap) in [
+        (Face::SansBold, state_name(&spec.viz.issuing_state), px(margin + header_h * 0.35), header_cap),
+        (Face::Sans, title(spec.format, spec.document_code), px(margin + header_h * 0.8), header_cap * 0.9),
+    ] {
+        let (bounds, chars) =
+            text_with_boxes(&mut canvas, fonts, face, text, (px(margin), baseline), cap, Ink::Colour(accent));
+        captions.push(VizField {
+            key: "header",
+            value: text.to_owned(),
+            bounds,
+            chars,
+            face,
+            cap_px: cap,
+            baseline,
+            x: px(margin),
+        });
+    }
     let emblem_r = px(header_h * 0.42);
     art::emblem(&mut canvas, w as f32 - px(margin) - emblem_r, px(margin) + emblem_r, emblem_r, accent, rng);
 
@@ -325,7 +330,26 @@ pub(crate) fn render_page(fonts: &Fonts, spec: &PageSpec<'_>, rng: &mut Rng) -> 
         let col_w = (fields_x1 - fields_x0) / row.len() as f32;
         for (c, (key, caption, value)) in row.iter().enumerate() {
             let x = fields_x0 + c as f32 * col_w;
-            canvas.text(fonts, caption_face, caption, (px(x), px(y + caption_cap + 0.3)), px(caption_cap), caption_ink);
+            let caption_baseline = px(y + caption_cap + 0.3);
+            let (bounds, chars) = text_with_boxes(
+                &mut canvas,
+                fonts,
+                caption_face,
+                caption,
+                (px(x), caption_baseline),
+                px(caption_cap),
+                caption_ink,
+            );
+            captions.push(VizField {
+                key: "caption",
+                value: (*caption).to_owned(),
+                bounds,
+                chars,
+                face: caption_face,
+                cap_px: px(caption_cap),
+                baseline: caption_baseline,
+                x: px(x),
+            });
             let baseline = px(y + caption_cap + 0.9 + value_cap);
             let cap_px = px(value_cap);
             // Shrink a value that would overflow its column.
@@ -418,7 +442,7 @@ pub(crate) fn render_page(fonts: &Fonts, spec: &PageSpec<'_>, rng: &mut Rng) -> 
         x1: px(left_mm) + width_chars as f32 * pitch,
         y1: last_baseline,
     };
-    Page { canvas, viz, mrz, mrz_bounds, portrait, mrz_cap_px: cap_px, mrz_pitch_px: pitch }
+    Page { canvas, viz, captions, mrz, mrz_bounds, portrait, mrz_cap_px: cap_px, mrz_pitch_px: pitch }
 }
 
 /// Draws text and returns its box and each character's box.

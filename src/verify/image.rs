@@ -46,6 +46,11 @@ impl Verifier {
                 let deadline = t0.checked_add(budget);
                 match self.reader.read(visible.grey(), &layout.zones, thresholds, deadline, &mut doc.timings) {
                     Ok(reading) => {
+                        let t = Instant::now();
+                        doc.viz =
+                            crate::viz::VizReading::read(visible.grey(), &layout.lines, &reading.zone, &self.lines)
+                                .ok();
+                        doc.timings.viz = ms(t);
                         doc.mrz_text = Some(reading.text());
                         doc.repaired = Some(reading.repaired.clone());
                         doc.reading = Some(reading);

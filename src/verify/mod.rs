@@ -44,6 +44,8 @@ pub struct Verifier {
     registry: Arc<Registry>,
     #[cfg(feature = "ocr")]
     reader: crate::read::Reader,
+    #[cfg(feature = "ocr")]
+    lines: crate::ocr::LineModel,
 }
 
 // The verifier is shared by every thread of a post's software.
@@ -112,6 +114,8 @@ impl VerifierBuilder {
             registry: Arc::new(self.registry.unwrap_or_default()),
             #[cfg(feature = "ocr")]
             reader: crate::read::Reader::new(model),
+            #[cfg(feature = "ocr")]
+            lines: crate::ocr::LineModel::bundled()?,
         })
     }
 }
@@ -194,6 +198,24 @@ impl Verifier {
         let mut report = Report::new(doc.source(), mrz, findings, checks);
         report.error = cx.unread().cloned();
         report.scan = doc.scan_summary();
+        #[cfg(feature = "ocr")]
+        {
+            report.viz = doc.viz().map(|v| crate::report::VizSummary {
+                lines: v.lines.len(),
+                values: v
+                    .values
+                    .iter()
+                    .map(|f| crate::report::VizField {
+                        key: f.key.name().to_owned(),
+                        text: f.text.clone(),
+                        value: f.value.clone(),
+                        confidence: f.confidence,
+                        region: f.region,
+                        by_caption: f.by_caption,
+                    })
+                    .collect(),
+            });
+        }
         if doc.kind() == InputKind::Image {
             let mut timings = doc.timings();
             timings.checks = ms(t);

@@ -81,6 +81,22 @@ fn main() -> ExitCode {
         t.elapsed().as_secs_f64() * 1e3
     );
     print!("{report}");
+    if let Some(viz) = doc.viz() {
+        for l in &viz.lines {
+            let c = l.centre();
+            println!(
+                "viz line at ({:.0}, {:.0}) h {:.1}: {:?} min {:.2}",
+                c.x,
+                c.y,
+                l.height,
+                l.text,
+                l.confidence(0, l.chars.len().saturating_sub(1))
+            );
+        }
+        for v in &viz.values {
+            println!("viz value {}: {:?} = {} ({:.2})", v.key.name(), v.text, v.value, v.confidence);
+        }
+    }
     println!("printed: {:?}", s.label.mrz_lines);
     if let (Some(reading), Some(templates)) = (doc.reading(), Templates::bundled()) {
         let t0 = std::time::Instant::now();

@@ -1,0 +1,456 @@
+//! The visual zone against the MRZ (family `viz`, images): the values the
+//! page prints beside the portrait compared with what the MRZ encodes. A
+//! forger who edits the MRZ and recomputes its check digits, or edits the
+//! printed page and leaves the MRZ alone, passes every rule the MRZ can check
+//! by itself; only this disagreement gives him away.
+//!
+//! Each check passes when the MRZ's value is printed in the visual zone. It
+//! fails when the value printed under the field's caption (or, for dates,
+//! in the field's place among the page's dates) was read with confidence
+//! ([`Thresholds::viz_min_confidence`](crate::Thresholds)) and differs, and
+//! matches no other MRZ value it could have been mistaken for. Anything else
+//! (not found, read unsurely, a value that could be another field's) is
+//! `skipped` with the reason: never a pass, never an accusation.
+//!
+//! Check ids: `viz.document_number`, `viz.surname`, `viz.given_names`,
+//! `viz.birth_date`, `viz.expiry_date`, and `viz.issue_date` (the data rules
+//! the MRZ alone cannot check: issued after birth, before expiry, for a
+//! plausible validity).
+
+use super::mrz_data::text_span;
+use super::{Check, CheckResult, Context};
+use crate::mrz::{FieldId, Mrz, transliterate};
+use crate::report::{Evidence, Finding, SkipReason, Status};
+use crate::viz::{VizKey, VizReading};
+
+/// The `viz` family.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct VizCheck;
+
+impl Check for VizCheck {
+    fn family(&self) -> &'static str {
+        "viz"
+    }
+
+    fn describe(&self) -> &'static str {
+        "visual zone against the MRZ"
+    }
+
+    fn run(&self, cx: &Context<'_>) -> CheckResult {
+        let doc = cx.document();
+        if doc.kind() == crate::InputKind::Text {
+            return CheckResult::Skipped(SkipReason::NotApplicable, "MRZ text input: no visual zone to compare".into());
+        }
+        let (Some(viz), Some(m)) = (doc.viz(), cx.mrz()) else {
+            return CheckResult::Skipped(
+                SkipReason::NoMrz,
+                "no MRZ read: nothing to compare the visual zone with".into(),
+            );
+        };
+        if viz.lines.is_empty() {
+            return CheckResult::Skipped(
+                SkipReason::ScanQuality,
+                "no text line of the visual zone could be read".into(),
+            );
+        }
+        let min = cx.thresholds().viz_min_confidence;
+        let cmp = Compare { viz, m, min };
+        let mut out =
+            vec![cmp.number(), cmp.name(VizKey::Surname), cmp.name(VizKey::GivenNames), cmp.date(VizKey::BirthDate)];
+        if m.expiry_date().is_some() {
+            out.push(cmp.date(VizKey::ExpiryDate));
+        }
+        out.push(cmp.issue());
+        CheckResult::Findings(out)
+    }
+}
+
+struct Compare<'a, 'm> {
+    viz: &'a VizReading,
+    m: &'a Mrz<'m>,
+    min: f32,
+}
+
+/// A name as the MRZ writes it, words separated by one space: the Doc 9303
+/// transliteration, and the accents simply dropped (`Ü` → `UE` or `U`:
+/// states use both).
+fn name_forms(text: &str) -> [String; 2] {
+    let words =
+        |s: &str| s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    let standard = transliterate(text).map(|t| words(&t)).unwrap_or_default();
+    let dropped: String = text
+        .chars()
+        .flat_map(char::to_uppercase)
+        .map(|c| match c {
+            'À' | 'Â' | 'Ä' | 'Á' | 'Ã' => 'A',
+            'Ç' => 'C',
+            'É' | 'È' | 'Ê' | 'Ë' => 'E',
+            'Î' | 'Ï' | 'Í' => 'I',
+            'Ô' | 'Ö' | 'Ó' | 'Õ' => 'O',
+            'Ù' | 'Û' | 'Ü' | 'Ú' => 'U',
+            'Ñ' => 'N',
+            '\'' => '\u{0}',
+            other => other,
+        })
+        .filter(|&c| c != '\u{0}')
+        .collect();
+    [standard, words(&dropped)]
+}
+
+/// `AE`, `OE`, `UE` as `A`, `O`, `U`: a reader that misses an umlaut reads
+/// `Ä` as `A`, which the MRZ writes `AE`.
+fn umlauts_dropped(s: &str) -> String {
+    s.replace("AE", "A").replace("OE", "O").replace("UE", "U")
+}
+
+/// Whether the MRZ's name (words joined by spaces) is what the VIZ prints,
+/// or its truncation when the MRZ's name field is full.
+fn name_matches(mrz: &str, printed: &str, truncated: bool) -> bool {
+    let same = |m: &str, p: &str| !p.is_empty() && (p == m || (truncated && !m.is_empty() && p.starts_with(m)));
+    let loose = umlauts_dropped(mrz);
+    name_forms(printed).iter().any(|p| same(mrz, p) || same(&loose, &umlauts_dropped(p)))
+}
+
+/// Whether the printed name is the MRZ's with one narrow letter (`I`, `J`,
+/// `L`, `1`) missing: a line reader loses such thin glyphs, a forger's edit
+/// is no such thing.
+fn lost_narrow_letter(mrz: &str, printed: &str) -> bool {
+    let forms = name_forms(printed);
+    let m: Vec<char> = mrz.chars().collect();
+    forms.iter().any(|p| {
+        let p: Vec<char> = p.chars().collect();
+        p.len() + 1 == m.len()
+            && (0..m.len()).any(|i| {
+                matches!(m.get(i), Some('I' | 'J' | 'L' | '1'))
+                    && m.get(..i) == p.get(..i)
+                    && m.get(i + 1..) == p.get(i..)
+            })
+    })
+}
+
+/// Characters a reader confuses: two numbers that differ only in these
+/// cannot be told apart by reading alone.
+fn confusable(a: char, b: char) -> bool {
+    const PAIRS: [(char, char); 7] =
+        [('0', 'O'), ('0', 'D'), ('1', 'I'), ('5', 'S'), ('8', 'B'), ('2', 'Z'), ('6', 'G')];
+    a == b || PAIRS.iter().any(|&(x, y)| (a, b) == (x, y) || (a, b) == (y, x))
+}
+
+impl Compare<'_, '_> {
+    fn span(&self, field: FieldId) -> Evidence {
+        self.m.span(field).map_or_else(Evidence::default, |s| Evidence::at(text_span(s)))
+    }
+
+    fn skipped(id: &str, evidence: Evidence, why: String) -> Finding {
+        Finding::new(id, Status::Skipped, 0.0, evidence, why)
+    }
+
+    fn number(&self) -> Finding {
+        let id = "viz.document_number";
+        let mrz = self.m.document_number().to_string();
+        let ev = self.span(FieldId::DocumentNumber);
+        if mrz.is_empty() {
+            return Self::skipped(id, ev, "the MRZ holds no document number".into());
+        }
+        for line in &self.viz.lines {
+            let compact: String = line.text.chars().filter(char::is_ascii_alphanumeric).collect();
+            if compact.contains(&mrz) {
+                let last = line.chars.len().saturating_sub(1);
+                return Finding::new(
+                    id,
+                    Status::Pass,
+                    line.confidence(0, last),
+                    ev.clone().with_region(line.region(0, last)).measured(line.text.clone()).expected(mrz.clone()),
+                    format!("the document number {mrz} is printed in the visual zone"),
+                );
+            }
+        }
+        let Some(v) = self.viz.value(VizKey::DocumentNumber) else {
+            return Self::skipped(id, ev, "the document number was not found in the visual zone".into());
+        };
+        let ev = ev
+            .clone()
+            .with_region(v.region)
+            .measured(v.value.clone())
+            .expected(mrz.clone())
+            .threshold(f64::from(self.min));
+        if v.confidence < self.min {
+            return Self::skipped(
+                id,
+                ev,
+                format!("the visual zone's document number was read unsurely ({:.2})", v.confidence),
+            );
+        }
+        if v.value.len() == mrz.len() && v.value.chars().zip(mrz.chars()).all(|(a, b)| confusable(a, b)) {
+            return Self::skipped(
+                id,
+                ev,
+                format!("the visual zone prints {} and the MRZ {mrz}: characters a reader confuses", v.value),
+            );
+        }
+        Finding::new(
+            id,
+            Status::Fail,
+            v.confidence,
+            ev,
+            format!("the MRZ's document number is {mrz}, the visual zone prints {}", v.value),
+        )
+    }
+
+    fn name(&self, key: VizKey) -> Finding {
+        let (id, field, what) = match key {
+            VizKey::Surname => ("viz.surname", FieldId::Name, "surname"),
+            _ => ("viz.given_names", FieldId::Name, "given names"),
+        };
+        let field = if self.m.format() == crate::mrz::Format::FraId {
+            if key == VizKey::Surname { FieldId::Surname } else { FieldId::GivenNames }
+        } else {
+            field
+        };
+        let name = self.m.name();
+        let (mrz, other) = if key == VizKey::Surname {
+            (name.surname(), name.given_names())
+        } else {
+            (name.given_names(), name.surname())
+        };
+        // A full name field may have been truncated (Doc 9303 Part 3, 4.6).
+        let truncated = self.m.span(field).is_some_and(|s| {
+            let line = self.m.lines().get(usize::from(s.line)).copied().unwrap_or("");
+            line.as_bytes().get(usize::from(s.start) + usize::from(s.len) - 1).is_some_and(|&b| b != b'<')
+        });
+        let ev = self.span(field);
+        if mrz.is_empty() {
+            return Self::skipped(id, ev, format!("the MRZ holds no {what}"));
+        }
+        let mut other_line = None;
+        for (i, line) in self.viz.lines.iter().enumerate() {
+            if !other.is_empty() && name_matches(&other, &line.text, truncated) {
+                other_line = Some(i);
+            }
+            if name_matches(&mrz, &line.text, truncated) {
+                let last = line.chars.len().saturating_sub(1);
+                return Finding::new(
+                    id,
+                    Status::Pass,
+                    line.confidence(0, last),
+                    ev.clone().with_region(line.region(0, last)).measured(line.text.clone()).expected(mrz.clone()),
+                    format!("the {what} {mrz} is printed in the visual zone"),
+                );
+            }
+        }
+        // Under its caption; else the line Doc 9303 prints it on: the surname
+        // right above the given names, the given names right below it.
+        let found =
+            self.viz.value(key).map(|v| (v.text.clone(), v.region, v.confidence, "under its caption")).or_else(|| {
+                let j =
+                    crate::viz::neighbour(&self.viz.lines, other_line?, key == VizKey::Surname, self.viz.direction)?;
+                let l = self.viz.lines.get(j)?;
+                let last = l.chars.len().saturating_sub(1);
+                let how = if key == VizKey::Surname { "above the given names" } else { "below the surname" };
+                Some((l.text.clone(), l.region(0, last), l.confidence(0, last), how))
+            });
+        let Some((text, region, confidence, how)) = found else {
+            return Self::skipped(id, ev, format!("the {what} were not found in the visual zone"));
+        };
+        let v = Found { text, region, confidence };
+        let ev = ev
+            .clone()
+            .with_region(v.region)
+            .measured(v.text.clone())
+            .expected(mrz.clone())
+            .threshold(f64::from(self.min));
+        if v.confidence < self.min {
+            return Self::skipped(id, ev, format!("the visual zone's {what} were read unsurely ({:.2})", v.confidence));
+        }
+        if !other.is_empty() && name_matches(&other, &v.text, truncated) {
+            return Self::skipped(id, ev, format!("the line under the {what} caption holds the MRZ's other name"));
+        }
+        if lost_narrow_letter(&mrz, &v.text) {
+            return Self::skipped(
+                id,
+                ev,
+                format!("the visual zone's {what} differ from the MRZ's by one thin letter a reader can lose"),
+            );
+        }
+        Finding::new(
+            id,
+            Status::Fail,
+            v.confidence,
+            ev,
+            format!("the MRZ's {what}: {mrz}; the visual zone prints {} {how}", v.text),
+        )
+    }
+
+    /// The MRZ's `YYMMDD` of a date field (`<` for an unknown part).
+    fn mrz_date(&self, key: VizKey) -> Option<String> {
+        let field = if key == VizKey::BirthDate { FieldId::BirthDate } else { FieldId::ExpiryDate };
+        let s = self.m.span(field)?;
+        let line = self.m.lines().get(usize::from(s.line))?;
+        line.get(usize::from(s.start)..usize::from(s.start) + usize::from(s.len)).map(str::to_owned)
+    }
+
+    fn date(&self, key: VizKey) -> Finding {
+        let (id, field, what) = match key {
+            VizKey::BirthDate => ("viz.birth_date", FieldId::BirthDate, "date of birth"),
+            _ => ("viz.expiry_date", FieldId::ExpiryDate, "date of expiry"),
+        };
+        let ev = self.span(field);
+        let Some(mrz) = self.mrz_date(key) else { return Self::skipped(id, ev, format!("the MRZ holds no {what}")) };
+        let same = |a: &str, b: &str| a.len() == b.len() && a.chars().zip(b.chars()).all(|(x, y)| x == y || x == '<');
+        let lines = &self.viz.lines;
+        if let Some(d) = self.viz.dates.iter().find(|d| same(&mrz, &d.yymmdd)) {
+            let (region, conf) = d.place(lines).unwrap_or_default();
+            return Finding::new(
+                id,
+                Status::Pass,
+                conf,
+                ev.clone().with_region(region).measured(d.yymmdd.clone()).expected(mrz.clone()),
+                format!("the {what} ({mrz}) is printed in the visual zone"),
+            );
+        }
+        // The date printed in its place: under its caption, else (three
+        // dates or more on the page) the earliest for the birth, the latest
+        // for the expiry.
+        let candidate = match self.viz.value(key) {
+            Some(v) => Some((v.value.clone(), v.region, v.confidence, "under its caption")),
+            None if self.viz.dates.len() >= 3 => {
+                let d = if key == VizKey::BirthDate { self.viz.dates.first() } else { self.viz.dates.last() };
+                d.and_then(|d| {
+                    d.place(lines).map(|(r, c)| (d.yymmdd.clone(), r, c, "in its place among the page's dates"))
+                })
+            }
+            None => None,
+        };
+        let Some((printed, region, conf, how)) = candidate else {
+            return Self::skipped(id, ev, format!("the {what} was not found in the visual zone"));
+        };
+        let ev = ev
+            .clone()
+            .with_region(region)
+            .measured(printed.clone())
+            .expected(mrz.clone())
+            .threshold(f64::from(self.min));
+        if conf < self.min {
+            return Self::skipped(id, ev, format!("the visual zone's {what} was read unsurely ({conf:.2})"));
+        }
+        let other = self.mrz_date(if key == VizKey::BirthDate { VizKey::ExpiryDate } else { VizKey::BirthDate });
+        if other.is_some_and(|o| same(&o, &printed)) {
+            return Self::skipped(id, ev, format!("the date found for the {what} is the MRZ's other date"));
+        }
+        Finding::new(
+            id,
+            Status::Fail,
+            conf,
+            ev,
+            format!("the MRZ's {what} is {}, the visual zone prints {} {how}", show(&mrz), show(&printed)),
+        )
+    }
+
+    /// Issued after birth and before expiry, for at most 15 years.
+    fn issue(&self) -> Finding {
+        let id = "viz.issue_date";
+        let Some(v) = self.viz.value(VizKey::IssueDate) else {
+            return Self::skipped(id, Evidence::default(), "the date of issue was not found in the visual zone".into());
+        };
+        let ev = Evidence::on(v.region).measured(v.value.clone()).threshold(f64::from(self.min));
+        if v.confidence < self.min {
+            return Self::skipped(id, ev, format!("the date of issue was read unsurely ({:.2})", v.confidence));
+        }
+        let key = |s: &str| s.parse::<u32>().ok();
+        let issue = key(&v.value);
+        let birth = self.mrz_date(VizKey::BirthDate).and_then(|d| key(&d));
+        let expiry = self.mrz_date(VizKey::ExpiryDate).and_then(|d| key(&d));
+        // Two-digit years: the expiry is after the issue within a century,
+        // so compare on the century that makes the validity shortest.
+        let years = |from: u32, to: u32| -> i64 {
+            let (a, b) = (i64::from(from / 10_000), i64::from(to / 10_000));
+            let (ma, mb) = (i64::from(from % 10_000), i64::from(to % 10_000));
+            let mut d = b - a;
+            if d < -50 {
+                d += 100;
+            }
+            if d > 50 {
+                d -= 100;
+            }
+            d * 10_000 + (mb - ma)
+        };
+        let mut problems = Vec::new();
+        if let (Some(i), Some(e)) = (issue, expiry) {
+            let span = years(i, e);
+            if span <= 0 {
+                problems.push(format!(
+                    "issued on {} on or after its expiry {}",
+                    show(&v.value),
+                    show(&format!("{e:06}"))
+                ));
+            } else if span > 15 * 10_000 {
+                problems.push(format!("valid more than 15 years ({} to {})", show(&v.value), show(&format!("{e:06}"))));
+            }
+        }
+        if let (Some(i), Some(b)) = (issue, birth)
+            && i == b
+        {
+            problems.push(format!("issued on the holder's date of birth {}", show(&v.value)));
+        }
+        if problems.is_empty() {
+            Finding::new(
+                id,
+                Status::Pass,
+                v.confidence,
+                ev,
+                format!("issued on {}, consistent with the MRZ's dates", show(&v.value)),
+            )
+        } else {
+            Finding::new(id, Status::Warn, v.confidence, ev, problems.join("; "))
+        }
+    }
+}
+
+/// A value found in the visual zone.
+struct Found {
+    text: String,
+    region: crate::Quad,
+    confidence: f32,
+}
+
+/// `YYMMDD` as `DD.MM.YY`.
+fn show(yymmdd: &str) -> String {
+    match (yymmdd.get(0..2), yymmdd.get(2..4), yymmdd.get(4..6)) {
+        (Some(y), Some(m), Some(d)) => format!("{d}.{m}.{y}"),
+        _ => yymmdd.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_in_either_transliteration_and_truncated() {
+        assert!(name_matches("TRAORE", "TRAORÉ", false));
+        assert!(name_matches("MUELLER", "MÜLLER", false));
+        assert!(name_matches("MULLER", "MÜLLER", false));
+        assert!(name_matches("ODIAYE", "O'DIAYE", false));
+        assert!(name_matches("AMINATA FATOU", "AMINATA FATOU", false));
+        assert!(!name_matches("TRAOREA", "TRAORÉ", false));
+        assert!(!name_matches("KEITA", "TRAORÉ", false));
+        assert!(name_matches("OUEDRAOGO SALI", "OUÉDRAOGO SALIMATA", true));
+        assert!(!name_matches("OUEDRAOGO SALI", "OUÉDRAOGO SALIMATA", false));
+        // A lost umlaut.
+        assert!(name_matches("SCHAEFER WEISS", "SCHAFER-WEISS", false));
+    }
+
+    #[test]
+    fn a_lost_thin_letter_is_not_an_edit_but_an_added_one_is() {
+        assert!(lost_narrow_letter("MINT MOHAMED", "MNT MOHAMED"));
+        assert!(lost_narrow_letter("MAIMOUNA", "MAMOUNA"));
+        assert!(!lost_narrow_letter("TRAOREA", "TRAORÉ"));
+        assert!(!lost_narrow_letter("KEITA", "TRAORÉ"));
+        assert!(!lost_narrow_letter("MINT", "MINT"));
+    }
+
+    #[test]
+    fn dates_are_shown_day_first() {
+        assert_eq!(show("850112"), "12.01.85");
+    }
+}
