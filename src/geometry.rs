@@ -117,6 +117,34 @@ impl Quad {
     pub fn map(&self, f: impl Fn(Point) -> Point) -> Quad {
         Quad { corners: self.corners.map(f) }
     }
+
+    /// Whether a point lies inside the quadrilateral (convex, corners in
+    /// either turning order; on an edge counts as inside).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mrtd_verify::{Point, Quad};
+    /// let q = Quad::from_box(0.0, 0.0, 10.0, 5.0);
+    /// assert!(q.contains(Point::new(3.0, 2.0)));
+    /// assert!(!q.contains(Point::new(11.0, 2.0)));
+    /// ```
+    pub fn contains(&self, p: Point) -> bool {
+        let [a, b, c, d] = self.corners;
+        let mut sign = 0.0f32;
+        for (u, v) in [(a, b), (b, c), (c, d), (d, a)] {
+            let cross = (v.x - u.x) * (p.y - u.y) - (v.y - u.y) * (p.x - u.x);
+            if cross == 0.0 {
+                continue;
+            }
+            if sign == 0.0 {
+                sign = cross.signum();
+            } else if cross.signum() != sign {
+                return false;
+            }
+        }
+        true
+    }
 }
 
 /// Serde for a [`Quad`] written as its four points, `[[x, y], ...]` (the

@@ -121,6 +121,7 @@ pub struct Context<'d> {
     validation: Option<Validation>,
     unread: Option<ReportError>,
     config: &'d Config,
+    reference: crate::mrz::Date,
 }
 
 impl<'d> Context<'d> {
@@ -134,7 +135,13 @@ impl<'d> Context<'d> {
             None => (None, document.error().map(ReportError::from)),
         };
         let validation = mrz.as_ref().map(|m| m.validate(reference));
-        Context { document, mrz, validation, unread, config }
+        Context { document, mrz, validation, unread, config, reference }
+    }
+
+    /// The date the document is judged on (the configuration's reference
+    /// date, or today).
+    pub fn reference(&self) -> crate::mrz::Date {
+        self.reference
     }
 
     /// The document as read.

@@ -54,7 +54,9 @@ impl Check for VizCheck {
             );
         }
         let min = cx.thresholds().viz_min_confidence;
-        let cmp = Compare { viz, m, min };
+        let r = cx.reference();
+        let today = format!("{:02}{:02}{:02}", r.year() % 100, r.month(), r.day());
+        let cmp = Compare { viz, m, min, today: (u32::from(r.year()), today) };
         let mut out =
             vec![cmp.number(), cmp.name(VizKey::Surname), cmp.name(VizKey::GivenNames), cmp.date(VizKey::BirthDate)];
         if m.expiry_date().is_some() {
@@ -69,6 +71,8 @@ struct Compare<'a, 'm> {
     viz: &'a VizReading,
     m: &'a Mrz<'m>,
     min: f32,
+    /// The reference date: its year and `YYMMDD`.
+    today: (u32, String),
 }
 
 /// A name as the MRZ writes it, words separated by one space: the Doc 9303
@@ -222,12 +226,18 @@ impl Compare<'_, '_> {
         if mrz.is_empty() {
             return Self::skipped(id, ev, format!("the MRZ holds no {what}"));
         }
+        // The whole name in one field, surname first or last.
+        let whole = [
+            format!("{} {}", name.surname(), name.given_names()),
+            format!("{} {}", name.given_names(), name.surname()),
+        ];
+        let is_whole = |text: &str| !other.is_empty() && whole.iter().any(|w| name_matches(w, text, truncated));
         let mut other_line = None;
         for (i, line) in self.viz.lines.iter().enumerate() {
             if !other.is_empty() && name_matches(&other, &line.text, truncated) {
                 other_line = Some(i);
             }
-            if name_matches(&mrz, &line.text, truncated) {
+            if name_matches(&mrz, &line.text, truncated) || is_whole(&line.text) {
                 let last = line.chars.len().saturating_sub(1);
                 return Finding::new(
                     id,
@@ -296,7 +306,9 @@ impl Compare<'_, '_> {
         };
         let ev = self.span(field);
         let Some(mrz) = self.mrz_date(key) else { return Self::skipped(id, ev, format!("the MRZ holds no {what}")) };
-        let same = |a: &str, b: &str| a.len() == b.len() && a.chars().zip(b.chars()).all(|(x, y)| x == y || x == '<');
+        let same = |a: &str, b: &str| {
+            a.len() == b.len() && a.chars().zip(b.chars()).all(|(x, y)| x == y || x == '<' || y == '<')
+        };
         let lines = &self.viz.lines;
         if let Some(d) = self.viz.dates.iter().find(|d| same(&mrz, &d.yymmdd)) {
             let (region, conf) = d.place(lines).unwrap_or_default();
@@ -316,6 +328,27 @@ impl Compare<'_, '_> {
             None if self.viz.dates.len() >= 3 => {
                 let d = if key == VizKey::BirthDate { self.viz.dates.first() } else { self.viz.dates.last() };
                 d.and_then(|d| {
+                    d.place(lines).map(|(r, c)| (d.yymmdd.clone(), r, c, "in its place among the page's dates"))
+                })
+            }
+            // Two dates, one of them the MRZ's other date: the other is this
+            // field's when it cannot be the date of issue (a birth more than
+            // 15 years before the expiry; an expiry after today, where no
+            // issue date can be).
+            None if self.viz.dates.len() == 2 => {
+                let (Some(first), Some(last)) = (self.viz.dates.first(), self.viz.dates.last()) else {
+                    return Self::skipped(id, ev, format!("the {what} was not found in the visual zone"));
+                };
+                let other =
+                    self.mrz_date(if key == VizKey::BirthDate { VizKey::ExpiryDate } else { VizKey::BirthDate });
+                let pick = match (key, other) {
+                    (VizKey::BirthDate, Some(e)) if same(&e, &last.yymmdd) && years_before(&first.yymmdd, &e) > 15 => {
+                        Some(first)
+                    }
+                    (VizKey::ExpiryDate, Some(b)) if same(&b, &first.yymmdd) && self.after_today(last) => Some(last),
+                    _ => None,
+                };
+                pick.and_then(|d| {
                     d.place(lines).map(|(r, c)| (d.yymmdd.clone(), r, c, "in its place among the page's dates"))
                 })
             }
@@ -344,6 +377,16 @@ impl Compare<'_, '_> {
             ev,
             format!("the MRZ's {what} is {}, the visual zone prints {} {how}", show(&mrz), show(&printed)),
         )
+    }
+
+    /// Whether a printed date is after the reference date (only when its
+    /// year is printed in full: a two-digit year could be either century).
+    fn after_today(&self, d: &crate::viz::VizDate) -> bool {
+        let (year, today) = &self.today;
+        match d.year {
+            Some(y) => u32::from(y) > *year || (u32::from(y) == *year && d.yymmdd.get(2..) > today.get(2..)),
+            None => false,
+        }
     }
 
     /// Issued after birth and before expiry, for at most 15 years.
@@ -413,6 +456,20 @@ struct Found {
     confidence: f32,
 }
 
+/// Whole years from one `YYMMDD` to a later one (two-digit years: the
+/// earlier read in the century that puts it before the later, at most 99
+/// years before).
+fn years_before(earlier: &str, later: &str) -> i32 {
+    let yy = |s: &str| s.get(..2).and_then(|y| y.parse::<i32>().ok());
+    let rest = |s: &str| s.get(2..).and_then(|r| r.parse::<i32>().ok()).unwrap_or(0);
+    let (Some(a), Some(b)) = (yy(earlier), yy(later)) else { return 0 };
+    let mut d = b - a;
+    if d < 0 || (d == 0 && rest(earlier) > rest(later)) {
+        d += 100;
+    }
+    if rest(earlier) > rest(later) { d - 1 } else { d }
+}
+
 /// `YYMMDD` as `DD.MM.YY`.
 fn show(yymmdd: &str) -> String {
     match (yymmdd.get(0..2), yymmdd.get(2..4), yymmdd.get(4..6)) {
@@ -450,7 +507,10 @@ mod tests {
     }
 
     #[test]
-    fn dates_are_shown_day_first() {
+    fn dates_are_shown_day_first_and_years_counted_across_centuries() {
         assert_eq!(show("850112"), "12.01.85");
+        assert_eq!(years_before("850112", "300111"), 44);
+        assert_eq!(years_before("850112", "300112"), 45);
+        assert_eq!(years_before("200403", "300402"), 9);
     }
 }

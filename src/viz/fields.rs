@@ -286,6 +286,19 @@ fn date_at(t: &[Token]) -> Option<((String, Option<u16>), usize)> {
     {
         return ymd(y, m, d, true).map(|r| (r, 3));
     }
+    // XX.XX.1985, XX.01.1985: a date known in part, as documents print it.
+    let unknown = |t: &Token| t.text == "XX";
+    if let (Some(b), Some(c)) = (t.get(1), t.get(2))
+        && unknown(a)
+        && (unknown(b) || (b.digits && b.text.len() <= 2))
+        && c.digits
+        && c.text.len() == 4
+        && a.after == b.after
+    {
+        let y: u16 = c.text.parse().ok()?;
+        let m = if unknown(b) { "<<".to_owned() } else { format!("{:02}", num(b).filter(|m| (1..=12).contains(m))?) };
+        return Some(((format!("{:02}{m}<<", y % 100), Some(y)), 3));
+    }
     let d = num(a).filter(|_| a.text.len() <= 2)?;
     let b = t.get(1)?;
     // 12 JAN 1985, 12 JANV/JAN 85, 12JAN85
@@ -338,8 +351,8 @@ pub fn extract(lines: &[VizLine], direction: Point) -> (Vec<VizValue>, Vec<VizDa
         let Some(key) = captions.get(i).copied().flatten() else { continue };
         let (cu0, cu1, cv) = extent(line);
         // The value: below the caption, within three of its own character
-        // heights, overlapping it along the text and starting no further left
-        // than two of its characters before it (not the next column's).
+        // heights, overlapping it along the text (a caption the locator cut
+        // in pieces may be only the end of its line).
         let below = lines
             .iter()
             .enumerate()
@@ -347,7 +360,7 @@ pub fn extract(lines: &[VizLine], direction: Point) -> (Vec<VizValue>, Vec<VizDa
             .filter_map(|(j, l)| {
                 let (u0, u1, v) = extent(l);
                 let gap = v - cv;
-                let overlaps = u0 < cu1 && u1 > cu0 && u0 > cu0 - 2.0 * l.height;
+                let overlaps = u0 < cu1 && u1 > cu0;
                 (gap > 0.3 * l.height && gap < 3.0 * l.height && overlaps).then_some((j, gap))
             })
             .min_by(|a, b| a.1.total_cmp(&b.1));
@@ -488,6 +501,8 @@ mod tests {
             ("12 Fév 2001", "010212"),
             ("29 FEB 2000", "000229"),
             ("24/03/203O", "300324"),
+            ("XX.XX.1974", "74<<<<"),
+            ("XX.07.1974", "7407<<"),
         ] {
             assert_eq!(dates_in(text).first().map(|d| d.0.as_str()), Some(want), "{text}");
         }

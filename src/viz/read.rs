@@ -162,7 +162,7 @@ pub fn read_lines(
         let [p, q, _, _] = l.quad.corners;
         let cos = ((q.x - p.x) * direction.x + (q.y - p.y) * direction.y).abs()
             / ((q.x - p.x).hypot(q.y - p.y).max(1e-3) * norm);
-        if inside(mrz_zone, l.quad.centre()) || l.glyphs < 2 || cos < 0.94 {
+        if mrz_zone.contains(l.quad.centre()) || l.glyphs < 2 || cos < 0.94 {
             continue;
         }
         if let Some(img) = line_image(grey, &l.quad, l.height, direction) {
@@ -179,25 +179,6 @@ pub fn read_lines(
         }
     }
     Ok(out)
-}
-
-/// Whether a point lies inside a convex quadrilateral.
-pub(crate) fn inside(q: &Quad, p: Point) -> bool {
-    let c = q.corners;
-    let mut sign = 0.0f32;
-    for i in 0..4 {
-        let (Some(a), Some(b)) = (c.get(i), c.get((i + 1) % 4)) else { return false };
-        let cross = (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x);
-        if cross == 0.0 {
-            continue;
-        }
-        if sign == 0.0 {
-            sign = cross.signum();
-        } else if cross.signum() != sign {
-            return false;
-        }
-    }
-    true
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! `vizeval`: measures the `viz` family on generated documents: genuine ones
 //! (every `viz.*` fail is a false alarm) and the forgeries the visual zone
 //! exposes (`mrz_recomputed`: an MRZ field edited, its check digits
-//! recomputed, the page left alone), by format and capture condition, with
-//! each check's pass/skip/fail counts and the time spent reading the lines.
+//! recomputed, the page left alone; `viz_altered`: a printed value patched,
+//! the MRZ left alone), by format and capture condition, with each check's
+//! pass/skip/fail counts, how often each value is found under its caption
+//! and read right on genuine pages, and the time spent reading the lines.
 //!
 //! ```text
 //! cargo run --release -p mrtd-verify-tools --bin vizeval -- --seed 80000 --per-cell 10
@@ -14,6 +16,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use mrtd_verify::mrz::{Date, Format};
 use mrtd_verify::specimen::{Condition, CorpusOptions, Forgery, Generator, Truth};
+use mrtd_verify::viz::{VizKey, dates_in};
 use mrtd_verify::{Config, Scan, Status, Verifier};
 use rayon::prelude::*;
 
@@ -33,6 +36,9 @@ struct Outcome {
     format: Format,
     condition: Condition,
     genuine: bool,
+    forgery: Option<Forgery>,
+    /// Per value found under its caption: (key, read right).
+    read: Vec<(&'static str, bool)>,
     field: Option<String>,
     statuses: Vec<(String, Status, String)>,
     viz_ms: f64,
@@ -56,6 +62,7 @@ fn main() -> ExitCode {
                 let index = (ci as u64 * 100 + fi as u64) * 10_000 + k;
                 jobs.push((condition, format, Truth::Genuine, index));
                 jobs.push((condition, format, Truth::Forged(Forgery::MrzRecomputed), index + 5_000));
+                jobs.push((condition, format, Truth::Forged(Forgery::VizAltered), index + 7_000));
             }
         }
     }
@@ -71,10 +78,35 @@ fn main() -> ExitCode {
                 .filter(|f| f.family() == "viz")
                 .map(|f| (f.check.clone(), f.status, f.message.clone()))
                 .collect();
+            let v = &s.label.viz;
+            let truth_of = |key: VizKey| -> String {
+                let printed = match key {
+                    VizKey::DocumentNumber => return v.document_number.clone(),
+                    VizKey::Surname => return v.surname.to_uppercase(),
+                    VizKey::GivenNames => return v.given_names.to_uppercase(),
+                    VizKey::BirthDate => &v.birth_date,
+                    VizKey::IssueDate => &v.issue_date,
+                    VizKey::ExpiryDate => &v.expiry_date,
+                    _ => return String::new(),
+                };
+                dates_in(printed).first().map(|d| d.0.clone()).unwrap_or_default()
+            };
+            let read = doc
+                .viz()
+                .map(|z| {
+                    z.values
+                        .iter()
+                        .filter(|f| !matches!(f.key, VizKey::Sex | VizKey::Nationality))
+                        .map(|f| (f.key.name(), f.value == truth_of(f.key)))
+                        .collect()
+                })
+                .unwrap_or_default();
             Some(Outcome {
                 format,
                 condition,
                 genuine: truth == Truth::Genuine,
+                forgery: if let Truth::Forged(f) = truth { Some(f) } else { None },
+                read,
                 field: s.label.detail.field.clone(),
                 statuses,
                 viz_ms: doc.timings().viz,
@@ -99,21 +131,59 @@ fn main() -> ExitCode {
         println!("{:8} {:22} {:6} {:6} {:6}", if *genuine { "genuine" } else { "forged" }, id, c[0], c[1], c[2]);
     }
     let flagged = |o: &Outcome| o.statuses.iter().any(|(_, s, _)| *s == Status::Fail);
-    println!("\n{:14} {:>18} {:>22}", "condition", "genuine viz fail", "recomputed viz fail");
+    println!("\n{:14} {:>17} {:>20} {:>20}", "condition", "genuine flagged", "mrz_recomputed", "viz_altered");
+    let truths = [None, Some(Forgery::MrzRecomputed), Some(Forgery::VizAltered)];
+    let pct = |v: &[&Outcome]| 100.0 * v.iter().filter(|o| flagged(o)).count() as f64 / v.len().max(1) as f64;
     for condition in Condition::EVERY {
-        let of = |g: bool| outcomes.iter().filter(|o| o.condition == condition && o.genuine == g).collect::<Vec<_>>();
-        let (g, f) = (of(true), of(false));
-        let pct = |v: &[&Outcome]| 100.0 * v.iter().filter(|o| flagged(o)).count() as f64 / v.len().max(1) as f64;
-        println!("{:14} {:>17.1}% {:>21.1}%", condition.name(), pct(&g), pct(&f));
+        let of = |t: Option<Forgery>| {
+            outcomes.iter().filter(|o| o.condition == condition && o.forgery == t).collect::<Vec<_>>()
+        };
+        println!(
+            "{:14} {:>16.1}% {:>19.1}% {:>19.1}%",
+            condition.name(),
+            pct(&of(truths[0])),
+            pct(&of(truths[1])),
+            pct(&of(truths[2]))
+        );
     }
-    let mut by_field: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let all = |t: Option<Forgery>| outcomes.iter().filter(|o| o.forgery == t).collect::<Vec<_>>();
+    println!(
+        "{:14} {:>16.1}% {:>19.1}% {:>19.1}%",
+        "all",
+        pct(&all(truths[0])),
+        pct(&all(truths[1])),
+        pct(&all(truths[2]))
+    );
+    let mut by_field: BTreeMap<(&str, String), (usize, usize)> = BTreeMap::new();
     for o in outcomes.iter().filter(|o| !o.genuine) {
-        let e = by_field.entry(o.field.clone().unwrap_or_default()).or_default();
+        let name = o.forgery.map_or("", Forgery::name);
+        let e = by_field.entry((name, o.field.clone().unwrap_or_default())).or_default();
         e.0 += 1;
         e.1 += usize::from(flagged(o));
     }
-    for (field, (n, k)) in &by_field {
-        println!("recomputed {field:12}: {k}/{n} flagged by a viz fail");
+    for ((forgery, field), (n, k)) in &by_field {
+        println!("{forgery} {field:16}: {k}/{n} flagged by a viz fail");
+    }
+    // Values read on genuine pages: found under their caption, and right.
+    let mut read: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
+    let genuine = outcomes.iter().filter(|o| o.genuine).count().max(1);
+    for o in outcomes.iter().filter(|o| o.genuine) {
+        for (key, right) in &o.read {
+            for c in [o.condition.name(), "all"] {
+                let e = read.entry((key, c)).or_default();
+                e.0 += 1;
+                e.1 += usize::from(*right);
+            }
+        }
+    }
+    println!("\nvalue read under its caption on genuine pages (found % of pages, right % of found):");
+    for ((key, c), (n, k)) in &read {
+        let pages = if *c == "all" { genuine } else { genuine / Condition::EVERY.len() };
+        println!(
+            "  {key:16} {c:14} found {:5.1}%  right {:5.1}%",
+            100.0 * *n as f64 / pages.max(1) as f64,
+            100.0 * *k as f64 / (*n).max(1) as f64
+        );
     }
     let mut ms: Vec<f64> = outcomes.iter().map(|o| o.viz_ms).collect();
     ms.sort_by(f64::total_cmp);
@@ -125,7 +195,13 @@ fn main() -> ExitCode {
             if bad {
                 println!(
                     "{} {} {} index {} {}: {:?}",
-                    if o.genuine { "FALSE ALARM" } else { "MISSED" },
+                    if o.genuine {
+                        "FALSE ALARM"
+                    } else if o.forgery == Some(Forgery::VizAltered) {
+                        "MISSED viz_altered"
+                    } else {
+                        "MISSED"
+                    },
                     o.format,
                     o.condition.name(),
                     o.index,

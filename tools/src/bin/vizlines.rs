@@ -18,12 +18,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use mrtd_verify::Point;
 use mrtd_verify::Thresholds;
 use mrtd_verify::image;
 use mrtd_verify::scan::{locate, to_gray};
 use mrtd_verify::specimen::{Condition, CorpusOptions, Generator, Label};
 use mrtd_verify::viz::{ALPHABET, LINE_HEIGHT, LineImage, line_image};
-use mrtd_verify::{Point, Quad};
 use rayon::prelude::*;
 
 #[derive(Parser)]
@@ -48,21 +48,6 @@ fn line_coords(line: &LineImage, p: Point) -> (f32, f32, f32, f32) {
     let (lu, lv) = ((ux * ux + uy * uy).sqrt().max(1e-3), (vx * vx + vy * vy).sqrt().max(1e-3));
     let (rx, ry) = (p.x - a.x, p.y - a.y);
     ((rx * ux + ry * uy) / lu, (rx * vx + ry * vy) / lv, lu, lv)
-}
-
-fn inside_quad(q: &Quad, p: Point) -> bool {
-    let c = q.corners;
-    let mut sign = 0.0f32;
-    for i in 0..4 {
-        let (a, b) = (c[i], c[(i + 1) % 4]);
-        let cross = (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x);
-        if sign == 0.0 {
-            sign = cross.signum();
-        } else if cross.signum() != sign && cross != 0.0 {
-            return false;
-        }
-    }
-    true
 }
 
 /// The text printed on a cut line, or `None` when the line holds no label's
@@ -118,7 +103,7 @@ fn main() -> ExitCode {
             let direction = Point::new(b.x - a.x, b.y - a.y);
             let condition = Condition::ALL.iter().position(|c| *c == l.capture.condition).unwrap_or(0) as u8;
             for tl in &layout.lines {
-                if inside_quad(&l.mrz_quad, tl.quad.centre()) {
+                if l.mrz_quad.contains(tl.quad.centre()) {
                     continue;
                 }
                 let Some(img) = line_image(&gray, &tl.quad, tl.height, direction) else { continue };
