@@ -1,6 +1,6 @@
 //! Reading speed: one 300 dpi TD3 page and one TD1 card, stage by stage
-//! (decode, locate, segment, recognise, repair), the whole read, and batch
-//! throughput on one thread and on every core.
+//! (decode, locate, segment, recognise, repair, the visual zone's lines),
+//! the whole read, and batch throughput on one thread and on every core.
 //!
 //! `cargo bench --features specimen --bench scan`
 
@@ -11,9 +11,10 @@ use std::hint::black_box;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use mrtd_verify::mrz::Format;
 use mrtd_verify::mrz::{Candidate, repair_readings};
-use mrtd_verify::ocr::{CLASSES, Model, top_candidates};
+use mrtd_verify::ocr::{CLASSES, LineModel, Model, top_candidates};
 use mrtd_verify::scan;
 use mrtd_verify::specimen::{Condition, CorpusOptions, Generator, Truth};
+use mrtd_verify::viz::VizReading;
 use mrtd_verify::{Config, DecodeLimits, Thresholds, Verifier};
 use rayon::prelude::*;
 
@@ -60,6 +61,13 @@ fn stages(c: &mut Criterion) {
         // The check families on a document already read.
         let doc = verifier.read(&mrtd_verify::Scan::from_bytes("bench", bytes.as_slice()));
         g.bench_function("checks", |b| b.iter(|| verifier.judge(black_box(&doc))));
+        // The visual zone: cutting and reading its lines, finding the values
+        // (the `viz` checks themselves are in `checks`).
+        let lines = LineModel::bundled().unwrap();
+        let zone = doc.reading().unwrap().zone;
+        g.bench_function("viz_read", |b| {
+            b.iter(|| VizReading::read(black_box(&gray), &layout.lines, &zone, &lines).unwrap())
+        });
         g.finish();
     }
 }

@@ -24,6 +24,8 @@ mod read;
 mod schema;
 #[cfg(feature = "specimen")]
 mod specimens;
+#[cfg(all(feature = "specimen", feature = "ocr", feature = "serde"))]
+mod viz;
 
 /// Inputs kept in `fixtures/fuzz/` (fuzzer crashers and seeds) replay through
 /// the same entry points as the fuzz targets.

@@ -4,7 +4,6 @@
 use image::GrayImage;
 
 use crate::geometry::{Point, Quad};
-use crate::scan::cells::bilinear;
 
 /// The height of a line image, in pixels.
 pub const LINE_HEIGHT: usize = 24;
@@ -84,26 +83,39 @@ pub fn line_image(grey: &GrayImage, quad: &Quad, height: f32, direction: Point) 
     let origin = Point::new(left.x - ux * margin - nx * span / 2.0, left.y - uy * margin - ny * span / 2.0);
     // Supersampling when the line is shrunk, so thin strokes are not lost.
     let ss = (scale.ceil() as usize).clamp(1, 4);
-    let sub = 1.0 / ss as f32;
+    let step = scale / ss as f32;
     let mut raw = vec![0.0f32; width * LINE_HEIGHT];
+    let (w, h) = grey.dimensions();
+    let page = grey.as_raw();
     for (row, out) in raw.chunks_mut(width).enumerate() {
-        for (col, v) in out.iter_mut().enumerate() {
-            let mut sum = 0.0;
-            for sy in 0..ss {
-                for sx in 0..ss {
-                    let s = (col as f32 + (sx as f32 + 0.5) * sub) * scale;
-                    let t = (row as f32 + (sy as f32 + 0.5) * sub) * scale;
-                    sum += bilinear(grey, origin.x + ux * s + nx * t, origin.y + uy * s + ny * t);
+        for sy in 0..ss {
+            let t = ((row * ss + sy) as f32 + 0.5) * step;
+            let (bx, by) = (origin.x + nx * t, origin.y + ny * t);
+            let (mut x, mut y) = (bx + ux * step * 0.5, by + uy * step * 0.5);
+            let (dx, dy) = (ux * step, uy * step);
+            for v in out.iter_mut() {
+                for _ in 0..ss {
+                    *v += sample(page, w, h, x, y);
+                    x += dx;
+                    y += dy;
                 }
             }
-            *v = sum / (ss * ss) as f32;
+        }
+        let n = (ss * ss) as f32;
+        for v in out.iter_mut() {
+            *v /= n;
         }
     }
     // Ink high, from the line's own paper (its bright quantile) and ink (its
     // dark quantile).
     let mut sorted = raw.clone();
-    sorted.sort_by(f32::total_cmp);
-    let at = |q: f32| sorted.get(((sorted.len() - 1) as f32 * q) as usize).copied().unwrap_or(255.0);
+    let last = sorted.len().saturating_sub(1);
+    let mut at = |q: f32| {
+        if sorted.is_empty() {
+            return 255.0;
+        }
+        *sorted.select_nth_unstable_by(((last as f32 * q) as usize).min(last), f32::total_cmp).1
+    };
     let (ink, paper) = (at(0.02), at(0.7));
     if paper - ink < 12.0 {
         return None;
@@ -113,6 +125,32 @@ pub fn line_image(grey: &GrayImage, quad: &Quad, height: f32, direction: Point) 
     let corner = |s: f32, t: f32| Point::new(origin.x + ux * s + nx * t, origin.y + uy * s + ny * t);
     let quad = Quad::new([corner(0.0, 0.0), corner(end, 0.0), corner(end, span), corner(0.0, span)]);
     Some(LineImage { width, pixels, quad })
+}
+
+/// Bilinear sample of the grey page's raw pixels at (x, y); outside it,
+/// white paper (as the MRZ cutter samples).
+fn sample(page: &[u8], w: u32, h: u32, x: f32, y: f32) -> f32 {
+    let (x0, y0) = (x.floor(), y.floor());
+    let (tx, ty) = (x - x0, y - y0);
+    // Inside the page (nearly always): the four pixels in two reads.
+    if x0 >= 0.0 && y0 >= 0.0 && x0 + 1.0 < w as f32 && y0 + 1.0 < h as f32 {
+        let i = y0 as usize * w as usize + x0 as usize;
+        if let (Some(&[a, b]), Some(&[c, d])) = (page.get(i..i + 2), page.get(i + w as usize..i + w as usize + 2)) {
+            let (a, b, c, d) = (f32::from(a), f32::from(b), f32::from(c), f32::from(d));
+            let top = a + (b - a) * tx;
+            return top + (c + (d - c) * tx - top) * ty;
+        }
+    }
+    let px = |xi: f32, yi: f32| -> f32 {
+        if xi < 0.0 || yi < 0.0 || xi >= w as f32 || yi >= h as f32 {
+            return 255.0;
+        }
+        page.get(yi as usize * w as usize + xi as usize).map_or(255.0, |&v| f32::from(v))
+    };
+    let (a, b, c, d) = (px(x0, y0), px(x0 + 1.0, y0), px(x0, y0 + 1.0), px(x0 + 1.0, y0 + 1.0));
+    let top = a + (b - a) * tx;
+    let bottom = c + (d - c) * tx;
+    top + (bottom - top) * ty
 }
 
 #[cfg(test)]

@@ -81,6 +81,29 @@ fn main() -> ExitCode {
         t.elapsed().as_secs_f64() * 1e3
     );
     print!("{report}");
+    if let (Some(page), Some(reading)) = (doc.page(), doc.reading()) {
+        let [a, b, _, _] = reading.zone.corners;
+        let dir = mrtd_verify::Point::new(b.x - a.x, b.y - a.y);
+        let t = std::time::Instant::now();
+        let imgs: Vec<_> = doc
+            .text_lines()
+            .iter()
+            .filter_map(|l| mrtd_verify::viz::line_image(page.grey(), &l.quad, l.height, dir))
+            .collect();
+        let crop = t.elapsed().as_secs_f64() * 1e3;
+        if let Ok(model) = mrtd_verify::ocr::LineModel::bundled() {
+            let refs: Vec<_> = imgs.iter().collect();
+            let _ = model.columns(&refs);
+            let t = std::time::Instant::now();
+            let _ = model.columns(&refs);
+            println!(
+                "viz: {} lines cut in {crop:.2} ms, read in {:.2} ms ({} px wide in all)",
+                imgs.len(),
+                t.elapsed().as_secs_f64() * 1e3,
+                imgs.iter().map(|i| i.width).sum::<usize>()
+            );
+        }
+    }
     if let Some(viz) = doc.viz() {
         for l in &viz.lines {
             let c = l.centre();
