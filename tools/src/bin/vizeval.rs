@@ -130,7 +130,8 @@ fn main() -> ExitCode {
     for ((genuine, id), c) in &per {
         println!("{:8} {:22} {:6} {:6} {:6}", if *genuine { "genuine" } else { "forged" }, id, c[0], c[1], c[2]);
     }
-    let flagged = |o: &Outcome| o.statuses.iter().any(|(_, s, _)| *s == Status::Fail);
+    // Flagged: a viz finding failed or warned (verdict fail or refer).
+    let flagged = |o: &Outcome| o.statuses.iter().any(|(_, s, _)| matches!(s, Status::Fail | Status::Warn));
     println!("\n{:14} {:>17} {:>20} {:>20}", "condition", "genuine flagged", "mrz_recomputed", "viz_altered");
     let truths = [None, Some(Forgery::MrzRecomputed), Some(Forgery::VizAltered)];
     let pct = |v: &[&Outcome]| 100.0 * v.iter().filter(|o| flagged(o)).count() as f64 / v.len().max(1) as f64;
@@ -162,7 +163,7 @@ fn main() -> ExitCode {
         e.1 += usize::from(flagged(o));
     }
     for ((forgery, field), (n, k)) in &by_field {
-        println!("{forgery} {field:16}: {k}/{n} flagged by a viz fail");
+        println!("{forgery} {field:16}: {k}/{n} flagged by a viz fail or warning");
     }
     // Values read on genuine pages: found under their caption, and right.
     let mut read: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
