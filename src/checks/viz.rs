@@ -248,6 +248,15 @@ impl Compare<'_, '_> {
                 format!("the visual zone's document number was read unsurely ({:.2})", v.confidence),
             );
         }
+        // A visa prints the holder's passport number too (Doc 9303 Part 7),
+        // often under a caption that reads like the document's.
+        if matches!(self.m.format(), crate::mrz::Format::MrvA | crate::mrz::Format::MrvB) {
+            return Self::skipped(
+                id,
+                ev,
+                format!("a visa prints the holder's passport number too: {} is not the visa's {mrz}", v.value),
+            );
+        }
         if lost_narrow_letter(&mrz, &v.value) {
             return Self::skipped(
                 id,
@@ -470,8 +479,17 @@ impl Compare<'_, '_> {
             return Self::skipped(id, ev, format!("the visual zone's {what} was read unsurely ({conf:.2})"));
         }
         let other = self.mrz_date(if key == VizKey::BirthDate { VizKey::ExpiryDate } else { VizKey::BirthDate });
-        if other.is_some_and(|o| same(&o, &printed)) {
+        if other.as_ref().is_some_and(|o| same(o, &printed)) {
             return Self::skipped(id, ev, format!("the date found for the {what} is the MRZ's other date"));
+        }
+        // A date up to 15 years before the expiry could as well be the date
+        // of issue printed near the birth caption.
+        if key == VizKey::BirthDate && other.is_some_and(|e| (0..=15).contains(&years_before(&printed, &e))) {
+            return Self::skipped(
+                id,
+                ev,
+                format!("the date found for the {what} ({}) could be the date of issue", show(&printed)),
+            );
         }
         Finding::new(
             id,

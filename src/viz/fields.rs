@@ -134,6 +134,8 @@ pub struct VizValue {
     pub region: Quad,
     /// Found under its caption (rather than by its form alone).
     pub by_caption: bool,
+    /// The caption's text as read.
+    pub caption: String,
 }
 
 /// A date printed in the visual zone.
@@ -377,6 +379,7 @@ pub fn extract(lines: &[VizLine], direction: Point) -> (Vec<VizValue>, Vec<VizDa
                         confidence: v.confidence(*f, *l),
                         region: v.region(*f, *l),
                         by_caption: true,
+                        caption: line.text.clone(),
                     });
                     continue;
                 }
@@ -392,6 +395,7 @@ pub fn extract(lines: &[VizLine], direction: Point) -> (Vec<VizValue>, Vec<VizDa
             confidence: v.confidence(0, last),
             region: v.region(0, last),
             by_caption: true,
+            caption: line.text.clone(),
         });
     }
     // A key announced twice (a caption read twice): the first, top of the page.
