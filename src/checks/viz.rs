@@ -93,22 +93,7 @@ fn name_forms(text: &str) -> [String; 2] {
     let words =
         |s: &str| s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
     let standard = transliterate(text).map(|t| words(&t)).unwrap_or_default();
-    let dropped: String = text
-        .chars()
-        .flat_map(char::to_uppercase)
-        .map(|c| match c {
-            'À' | 'Â' | 'Ä' | 'Á' | 'Ã' => 'A',
-            'Ç' => 'C',
-            'É' | 'È' | 'Ê' | 'Ë' => 'E',
-            'Î' | 'Ï' | 'Í' => 'I',
-            'Ô' | 'Ö' | 'Ó' | 'Õ' => 'O',
-            'Ù' | 'Û' | 'Ü' | 'Ú' => 'U',
-            'Ñ' => 'N',
-            '\'' => '\u{0}',
-            other => other,
-        })
-        .filter(|&c| c != '\u{0}')
-        .collect();
+    let dropped: String = crate::viz::fields::fold(text).chars().filter(|&c| c != '\'').collect();
     [standard, words(&dropped)]
 }
 
@@ -510,7 +495,8 @@ impl Compare<'_, '_> {
         }
     }
 
-    /// Issued after birth and before expiry, for at most 15 years.
+    /// Issued before expiry, for at most 15 whole years (an issue date equal
+    /// to an MRZ date is a caption paired with the wrong value).
     fn issue(&self) -> Finding {
         let id = "viz.issue_date";
         let Some(v) = self.viz.value(VizKey::IssueDate) else {
@@ -520,38 +506,22 @@ impl Compare<'_, '_> {
         if v.confidence < self.min {
             return Self::skipped(id, ev, format!("the date of issue was read unsurely ({:.2})", v.confidence));
         }
-        let key = |s: &str| s.parse::<u32>().ok();
-        let issue = key(&v.value);
-        let birth = self.mrz_date(VizKey::BirthDate).and_then(|d| key(&d));
-        let expiry = self.mrz_date(VizKey::ExpiryDate).and_then(|d| key(&d));
-        // Two-digit years: the expiry is after the issue within a century,
-        // so compare on the century that makes the validity shortest.
-        let years = |from: u32, to: u32| -> i64 {
-            let (a, b) = (i64::from(from / 10_000), i64::from(to / 10_000));
-            let (ma, mb) = (i64::from(from % 10_000), i64::from(to % 10_000));
-            let mut d = b - a;
-            if d < -50 {
-                d += 100;
-            }
-            if d > 50 {
-                d -= 100;
-            }
-            d * 10_000 + (mb - ma)
-        };
-        if issue.is_some() && (issue == expiry || issue == birth) {
+        let birth = self.mrz_date(VizKey::BirthDate);
+        let expiry = self.mrz_date(VizKey::ExpiryDate);
+        let issue = &v.value;
+        if Some(issue) == expiry.as_ref() || Some(issue) == birth.as_ref() {
             return Self::skipped(id, ev, "the date found for the date of issue is one of the MRZ's dates".into());
         }
         let mut problems = Vec::new();
-        if let (Some(i), Some(e)) = (issue, expiry) {
-            let span = years(i, e);
-            if span <= 0 {
-                problems.push(format!(
-                    "issued on {} on or after its expiry {}",
-                    show(&v.value),
-                    show(&format!("{e:06}"))
-                ));
-            } else if span > 15 * 10_000 {
-                problems.push(format!("valid more than 15 years ({} to {})", show(&v.value), show(&format!("{e:06}"))));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if let Some(e) = expiry.filter(|e| digits(e) && digits(issue)) {
+            // Two-digit years: an issue date more than 50 years "before" the
+            // expiry is in fact after it.
+            let span = years_before(issue, &e);
+            if span > 50 {
+                problems.push(format!("issued on {} after its expiry {}", show(issue), show(&e)));
+            } else if span > 15 {
+                problems.push(format!("valid more than 15 years ({} to {})", show(issue), show(&e)));
             }
         }
         if problems.is_empty() {

@@ -44,14 +44,20 @@ impl LineImage {
 
     /// The region of the page between two positions along the line image.
     pub fn page_region(&self, x0: f32, x1: f32) -> Quad {
-        let [a, b, c, d] = self.quad.corners;
-        let w = self.width.max(1) as f32;
-        let at = |p: Point, q: Point, x: f32| {
-            let t = (x / w).clamp(0.0, 1.0);
-            Point::new(p.x + (q.x - p.x) * t, p.y + (q.y - p.y) * t)
-        };
-        Quad::new([at(a, b, x0), at(a, b, x1), at(d, c, x1), at(d, c, x0)])
+        region_between(&self.quad, self.width, x0, x1)
     }
+}
+
+/// The region of the page between two positions (line-image pixels) along a
+/// line image `width` pixels wide whose rectangle on the page is `quad`.
+pub(crate) fn region_between(quad: &Quad, width: usize, x0: f32, x1: f32) -> Quad {
+    let [a, b, c, d] = quad.corners;
+    let w = width.max(1) as f32;
+    let at = |p: Point, q: Point, x: f32| {
+        let t = (x / w).clamp(0.0, 1.0);
+        Point::new(p.x + (q.x - p.x) * t, p.y + (q.y - p.y) * t)
+    };
+    Quad::new([at(a, b, x0), at(a, b, x1), at(d, c, x1), at(d, c, x0)])
 }
 
 /// Cuts a text line out of the grey page.

@@ -101,7 +101,7 @@ const CAPTIONS: [(VizKey, &[&str]); 8] = [
 ];
 
 /// Upper case with the accents of Latin letters folded (`é` → `E`).
-fn fold(text: &str) -> String {
+pub(crate) fn fold(text: &str) -> String {
     text.chars()
         .flat_map(char::to_uppercase)
         .map(|c| match c {
@@ -329,20 +329,37 @@ fn date_at(t: &[Token]) -> Option<((String, Option<u16>), usize)> {
     ymd(y, m, d, full).map(|r| (r, 3))
 }
 
+/// The page's frame: `u` along the text (the MRZ's direction), `v` down
+/// the page.
+struct PageFrame {
+    dx: f32,
+    dy: f32,
+}
+
+impl PageFrame {
+    fn new(direction: Point) -> PageFrame {
+        let norm = direction.x.hypot(direction.y).max(1e-3);
+        PageFrame { dx: direction.x / norm, dy: direction.y / norm }
+    }
+
+    fn at(&self, p: Point) -> (f32, f32) {
+        (p.x * self.dx + p.y * self.dy, -p.x * self.dy + p.y * self.dx)
+    }
+
+    /// A line's start and end along the text, and its axis across it.
+    fn extent(&self, l: &VizLine) -> (f32, f32, f32) {
+        let [a, b, c, d] = l.frame.corners;
+        let (u0, v) = self.at(a.midpoint(d));
+        let (u1, _) = self.at(b.midpoint(c));
+        (u0.min(u1), u0.max(u1), v)
+    }
+}
+
 /// The values found among the lines: each caption's value (the nearest
 /// line below it that starts near the caption's start), and every date.
 pub fn extract(lines: &[VizLine], direction: Point) -> (Vec<VizValue>, Vec<VizDate>) {
-    let norm = direction.x.hypot(direction.y).max(1e-3);
-    let (dx, dy) = (direction.x / norm, direction.y / norm);
-    // Page frame: u along the text, v down the page.
-    let frame = |p: Point| (p.x * dx + p.y * dy, -p.x * dy + p.y * dx);
-    // A line's start and end along the text, and its axis across it.
-    let extent = |l: &VizLine| {
-        let [a, b, c, d] = l.frame.corners;
-        let (u0, v) = frame(a.midpoint(d));
-        let (u1, _) = frame(b.midpoint(c));
-        (u0.min(u1), u0.max(u1), v)
-    };
+    let page = PageFrame::new(direction);
+    let extent = |l: &VizLine| page.extent(l);
     let mut values = Vec::new();
     let mut dates = Vec::new();
     let captions: Vec<Option<VizKey>> = lines.iter().map(|l| VizKey::of_caption(&l.text)).collect();
@@ -418,15 +435,9 @@ impl VizDate {
 /// about as tall, starting within two characters of it, within three
 /// character heights.
 pub fn neighbour(lines: &[VizLine], of: usize, up: bool, direction: Point) -> Option<usize> {
-    let norm = direction.x.hypot(direction.y).max(1e-3);
-    let (dx, dy) = (direction.x / norm, direction.y / norm);
-    let frame = |p: Point| (p.x * dx + p.y * dy, -p.x * dy + p.y * dx);
-    let start = |l: &VizLine| {
-        let [a, _, _, d] = l.frame.corners;
-        frame(a.midpoint(d))
-    };
+    let page = PageFrame::new(direction);
     let me = lines.get(of)?;
-    let (u, v) = start(me);
+    let (u, _, v) = page.extent(me);
     lines
         .iter()
         .enumerate()
@@ -438,7 +449,7 @@ pub fn neighbour(lines: &[VizLine], of: usize, up: bool, direction: Point) -> Op
                 && VizKey::of_caption(&l.text).is_none()
         })
         .filter_map(|(j, l)| {
-            let (lu, lv) = start(l);
+            let (lu, _, lv) = page.extent(l);
             let gap = if up { v - lv } else { lv - v };
             (gap > 0.5 * me.height && gap < 3.0 * me.height && (lu - u).abs() < 2.0 * me.height).then_some((j, gap))
         })

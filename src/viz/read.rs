@@ -44,16 +44,12 @@ impl VizLine {
     /// The page region of characters `first..=last` (indices into `chars`).
     pub fn region(&self, first: usize, last: usize) -> Quad {
         let (Some(a), Some(b)) = (self.chars.get(first), self.chars.get(last)) else { return self.frame };
-        self.image().page_region(a.x0, b.x1)
+        super::crop::region_between(&self.frame, self.width, a.x0, b.x1)
     }
 
     /// The lowest confidence of characters `first..=last`.
     pub fn confidence(&self, first: usize, last: usize) -> f32 {
         self.chars.get(first..=last).map_or(0.0, |c| c.iter().map(|c| c.confidence).fold(1.0, f32::min))
-    }
-
-    fn image(&self) -> LineImage {
-        LineImage { width: self.width, pixels: Vec::new(), quad: self.frame }
     }
 
     /// The centre of the line on the page.
@@ -112,12 +108,17 @@ pub fn decode(columns: &[f32]) -> (String, Vec<VizChar>) {
     }
     // Blank columns: the likeliest class other than the blank and the
     // characters on either side is a character the path may have lost.
+    let mut next = 0;
     for (f, col) in columns.chunks_exact(k).enumerate() {
         if best_of(col).0 != 0 {
             continue;
         }
         let x = f as f32 * 4.0;
-        let after = chars.iter().position(|c| c.x0 >= x);
+        // Columns go left to right: the next character only moves on.
+        while chars.get(next).is_some_and(|c| c.x0 < x) {
+            next += 1;
+        }
+        let after = (next < chars.len()).then_some(next);
         let before = after.map_or(chars.len(), |a| a).checked_sub(1);
         let near = [before.and_then(|b| classes.get(b)), after.and_then(|a| classes.get(a))];
         let hidden = col
