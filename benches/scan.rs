@@ -1,6 +1,7 @@
 //! Reading speed: one 300 dpi TD3 page and one TD1 card, stage by stage
 //! (decode, locate, segment, recognise, repair, the visual zone's lines),
-//! the whole read, and batch throughput on one thread and on every core.
+//! the whole read, the infrared and ultraviolet companions (registration,
+//! each band family), and batch throughput on one thread and on every core.
 //!
 //! `cargo bench --features specimen --bench scan`
 
@@ -72,6 +73,34 @@ fn stages(c: &mut Criterion) {
     }
 }
 
+/// The companions: registering the infrared image to the page, and each band
+/// family on a document already read (judging with that family alone).
+fn bands(c: &mut Criterion) {
+    use mrtd_verify::checks::Registry;
+    use mrtd_verify::checks::bands::{IrCheck, UvCheck, register_on_mrz};
+    let g = Generator::new(CorpusOptions::default().dpi(300).bands(true).store_jpeg(Some(90))).unwrap();
+    for (name, format) in [("td3", Format::Td3), ("td1", Format::Td1)] {
+        let s = g.render(4243, 0, format, Truth::Genuine, Condition::Clean).unwrap();
+        let scan_ = mrtd_verify::Scan::from_bytes("bench", s.visible.as_slice())
+            .with_ir(s.ir.as_deref().unwrap())
+            .with_uv(s.uv.as_deref().unwrap());
+        let verifier = Verifier::new(Config::default()).unwrap();
+        let doc = verifier.read(&scan_);
+        let (page, ir, reading) =
+            (doc.page().unwrap(), doc.band(mrtd_verify::Band::Ir).unwrap(), doc.reading().unwrap());
+        let mut group = c.benchmark_group(format!("bands/{name}"));
+        group.throughput(Throughput::Elements(1));
+        group.bench_function("register", |b| {
+            b.iter(|| register_on_mrz(black_box(page.grey()), ir.grey(), reading).unwrap())
+        });
+        for (family, registry) in [("ir", Registry::empty().with(IrCheck)), ("uv", Registry::empty().with(UvCheck))] {
+            let v = Verifier::builder().registry(registry).build().unwrap();
+            group.bench_function(family, |b| b.iter(|| v.judge(black_box(&doc))));
+        }
+        group.finish();
+    }
+}
+
 fn batch(c: &mut Criterion) {
     let docs = pages(Format::Td3, 8);
     let verifier = Verifier::new(Config::default()).unwrap();
@@ -89,5 +118,5 @@ fn batch(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, stages, batch);
+criterion_group!(benches, stages, bands, batch);
 criterion_main!(benches);

@@ -281,6 +281,26 @@ pub struct Thresholds {
     /// probability; below it the check is skipped (a misread is not a
     /// forgery). Default 0.9.
     pub viz_min_confidence: f32,
+    /// `ir.mrz` fails when an MRZ line keeps less than this share of its
+    /// daylight darkness in the infrared companion (carbon ink keeps nearly
+    /// all of it, dye and inkjet inks fade). Default 0.4.
+    pub ir_min_mrz_darkness: f32,
+    /// A companion whose edge profiles agree with the visible page's less
+    /// than this (normalised correlation) is not trusted to place the
+    /// measurements: the `ir` and `uv` families then do not accuse.
+    /// Default 0.15 (generated companions, misregistered by up to 1 mm,
+    /// some at half resolution, score 0.2 or more).
+    pub band_min_registration: f32,
+    /// `uv.paper` fails when the paper around the MRZ is brighter than this
+    /// under ultraviolet (0-255, the companion's brightest channel).
+    /// Default 110.
+    pub uv_max_paper: f32,
+    /// A pixel counts as fluorescent when it is this much brighter than the
+    /// paper under ultraviolet (0-255). Default 35.
+    pub uv_feature_contrast: f32,
+    /// `uv.features` warns when less than this area fluoresces (mm²).
+    /// Default 2.
+    pub uv_min_feature_mm2: f32,
 }
 
 impl Default for Thresholds {
@@ -310,6 +330,11 @@ impl Default for Thresholds {
             print_height_min_mm: 1.8,
             print_height_max_mm: 3.4,
             viz_min_confidence: 0.9,
+            ir_min_mrz_darkness: 0.4,
+            band_min_registration: 0.15,
+            uv_max_paper: 110.0,
+            uv_feature_contrast: 35.0,
+            uv_min_feature_mm2: 2.0,
         }
     }
 }

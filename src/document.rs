@@ -57,6 +57,9 @@ pub struct Document {
     pub(crate) viz: Option<crate::viz::VizReading>,
     #[cfg(feature = "ocr")]
     pub(crate) reading: Option<crate::read::MrzReading>,
+    /// The infrared and ultraviolet companions' registrations to the page.
+    #[cfg(feature = "ocr")]
+    pub(crate) registered: [Option<crate::checks::bands::Registration>; 2],
 }
 
 impl Document {
@@ -83,6 +86,8 @@ impl Document {
             viz: None,
             #[cfg(feature = "ocr")]
             reading: None,
+            #[cfg(feature = "ocr")]
+            registered: [None, None],
         }
     }
 
@@ -192,5 +197,19 @@ impl Document {
     /// The MRZ read from the image, with its geometry.
     pub fn reading(&self) -> Option<&crate::read::MrzReading> {
         self.reading.as_ref()
+    }
+
+    /// Where a companion band's pixels lie relative to the visible page's,
+    /// when the companion was given, the MRZ read and the two registered
+    /// ([`register_on_mrz`](crate::checks::bands::register_on_mrz)); the
+    /// ultraviolet image takes the infrared one's registration when both
+    /// have one size (document readers capture every band through one
+    /// sensor).
+    pub fn registration(&self, band: Band) -> Option<&crate::checks::bands::Registration> {
+        match band {
+            Band::Ir => self.registered[0].as_ref(),
+            Band::Uv => self.registered[1].as_ref(),
+            Band::Visible => None,
+        }
     }
 }

@@ -284,6 +284,9 @@ pub struct Timings {
     /// Reading the visual zone's lines.
     #[cfg_attr(feature = "serde", serde(default))]
     pub viz: f64,
+    /// Registering the infrared and ultraviolet companions to the page.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub register: f64,
     /// Running the checks (they run in parallel: this is their wall time).
     #[cfg_attr(feature = "serde", serde(default))]
     pub checks: f64,

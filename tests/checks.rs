@@ -2,19 +2,14 @@
 //! a genuine and a forged fixture of its kind, and on blurred and
 //! low-resolution scans from seeds no threshold was set on.
 
-use std::sync::OnceLock;
-
 use mrtd_verify::mrz::{Date, Format};
 use mrtd_verify::specimen::{Condition, CorpusOptions, Forgery, Generator, Truth};
-use mrtd_verify::{Config, Report, RunStatus, Scan, SkipReason, Status, Verdict, Verifier};
+use mrtd_verify::{Report, RunStatus, Scan, SkipReason, Status, Verdict};
 use serde_json::Value;
 
 use crate::common::{jsonl, root};
 
-fn verifier() -> &'static Verifier {
-    static V: OnceLock<Verifier> = OnceLock::new();
-    V.get_or_init(|| Verifier::new(Config::default().reference_date(Date::new(2026, 6, 1).unwrap())).unwrap())
-}
+use crate::common::verifier;
 
 fn fixture(label: &Value) -> Report {
     let file = label["file"].as_str().unwrap();

@@ -56,3 +56,17 @@ pub fn run_within(mut cmd: std::process::Command, stdin: &[u8], limit: std::time
     let _ = writer.join();
     out
 }
+
+/// The reference date the image tests judge expiry against.
+#[cfg(feature = "ocr")]
+pub fn reference() -> mrtd_verify::mrz::Date {
+    mrtd_verify::mrz::Date::new(2026, 6, 1).unwrap()
+}
+
+/// One verifier with the default configuration at [`reference`], loaded
+/// once for every test of the binary.
+#[cfg(feature = "ocr")]
+pub fn verifier() -> &'static mrtd_verify::Verifier {
+    static V: std::sync::OnceLock<mrtd_verify::Verifier> = std::sync::OnceLock::new();
+    V.get_or_init(|| mrtd_verify::Verifier::new(mrtd_verify::Config::default().reference_date(reference())).unwrap())
+}

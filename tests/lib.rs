@@ -6,6 +6,8 @@ mod common;
 mod conformance;
 mod properties;
 
+#[cfg(all(feature = "specimen", feature = "ocr", feature = "serde"))]
+mod bands;
 #[cfg(all(feature = "serde", feature = "ocr"))]
 mod batch;
 #[cfg(all(feature = "specimen", feature = "ocr", feature = "serde"))]

@@ -2,7 +2,6 @@
 //! variants from seeds, malformed inputs, and the CLI over a folder.
 
 use std::process::Command;
-use std::sync::OnceLock;
 
 use mrtd_verify::mrz::{Date, Format};
 use mrtd_verify::specimen::{Condition, CorpusOptions, Forgery, Generator, Truth};
@@ -11,10 +10,7 @@ use serde_json::Value;
 
 use crate::common::{example, jsonl, root};
 
-fn verifier() -> &'static Verifier {
-    static V: OnceLock<Verifier> = OnceLock::new();
-    V.get_or_init(|| Verifier::new(Config::default().reference_date(Date::new(2026, 6, 1).unwrap())).unwrap())
-}
+use crate::common::verifier;
 
 fn fixture_labels() -> Vec<Value> {
     jsonl("fixtures/specimens/labels.jsonl")

@@ -7,20 +7,15 @@
 use std::sync::OnceLock;
 
 use mrtd_verify::image::{DynamicImage, Rgb};
-use mrtd_verify::mrz::{Date, Format};
+use mrtd_verify::mrz::Format;
 use mrtd_verify::specimen::{Condition, CorpusOptions, Forgery, Generator, Truth};
-use mrtd_verify::{Config, Report, Scan, Status, Verifier};
+use mrtd_verify::{Report, Scan, Status};
 
 const SEED: u64 = 91_000;
 
-fn reference() -> Date {
-    Date::new(2026, 6, 1).unwrap()
-}
+use crate::common::reference;
 
-fn verifier() -> &'static Verifier {
-    static V: OnceLock<Verifier> = OnceLock::new();
-    V.get_or_init(|| Verifier::new(Config::default().reference_date(reference())).unwrap())
-}
+use crate::common::verifier;
 
 fn generator() -> &'static Generator {
     static G: OnceLock<Generator> = OnceLock::new();

@@ -15,11 +15,14 @@
 //! | `quality` | resolution, sharpness, exposure, glare: informs, never accuses ([`quality`]) | an image |
 //! | `print` | MRZ print conformity: font, position, size, ink, shape, layout ([`print`](mod@print)) | an MRZ read from an image |
 //! | `viz` | the visual zone against the MRZ: document number, names, dates ([`viz`](mod@viz)) | an MRZ read from an image |
-//! | `photo`, `tamper`, `ir`, `uv` | not implemented yet: reported as skipped | an image |
+//! | `ir`, `uv` | the MRZ dark in infrared, the paper dull and features fluorescent in ultraviolet ([`bands`]) | an MRZ read from an image, and the companion |
+//! | `photo`, `tamper` | not implemented yet: reported as skipped | an image |
 //!
 //! Every report lists every family of [`FAMILIES`] with whether it ran, so a
 //! `pass` never hides a family that did not look at the document.
 
+#[cfg(feature = "ocr")]
+pub mod bands;
 pub mod mrz_data;
 #[cfg(feature = "ocr")]
 pub mod ocr_trust;
@@ -205,7 +208,13 @@ impl Registry {
     pub fn standard() -> Registry {
         let r = Registry::empty().with(mrz_data::MrzDataCheck);
         #[cfg(feature = "ocr")]
-        let r = r.with(ocr_trust::ReadingTrust).with(quality::QualityCheck).with(print::PrintCheck).with(viz::VizCheck);
+        let r = r
+            .with(ocr_trust::ReadingTrust)
+            .with(quality::QualityCheck)
+            .with(print::PrintCheck)
+            .with(viz::VizCheck)
+            .with(bands::IrCheck)
+            .with(bands::UvCheck);
         r
     }
 

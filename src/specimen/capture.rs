@@ -101,6 +101,111 @@ pub struct Capture {
     /// The ink stamp pressed over the page, if any.
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub stamp: Option<Stamp>,
+    /// How the infrared and ultraviolet companions were captured, when
+    /// there are companions.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub bands: Option<BandCapture>,
+}
+
+/// How a document reader captures the infrared and ultraviolet companions:
+/// its own focus, sensor noise and exposure, a small misregistration against
+/// the visible image and, for some readers, a lower resolution.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct BandCapture {
+    /// Where the page lies in a companion relative to the visible image,
+    /// in visible pixels (before `scale`): companion content is moved by
+    /// this much.
+    pub shift_px: (i32, i32),
+    /// A companion's size over the visible image's (1 or 0.5).
+    pub scale: f32,
+    /// Gaussian blur sigma in companion pixels.
+    pub blur_sigma: f32,
+    /// Sensor noise standard deviation (0-255 scale).
+    pub noise_sigma: f32,
+    /// Exposure gain.
+    pub gain: f32,
+}
+
+impl BandCapture {
+    /// Draws a reader's companion capture for a page scanned at `dpi`.
+    pub fn random(dpi: u32, rng: &mut Rng) -> BandCapture {
+        // Up to 1 mm of misregistration.
+        let most = (dpi as f32 / 25.4).round().max(1.0) as i64;
+        BandCapture {
+            shift_px: (rng.range(-most, most) as i32, rng.range(-most, most) as i32),
+            scale: if rng.chance(0.3) { 0.5 } else { 1.0 },
+            blur_sigma: rng.uniform(0.3, 1.1) as f32,
+            noise_sigma: rng.uniform(1.5, 6.0) as f32,
+            gain: rng.uniform(0.85, 1.15) as f32,
+        }
+    }
+
+    /// Captures a grey band as this reader does.
+    pub(crate) fn grey(&self, img: &GrayImage, background: u8, rng: &mut Rng) -> GrayImage {
+        let mut out = GrayImage::from_pixel(img.width(), img.height(), Luma([background]));
+        shift_into(img, &mut out, self.shift_px);
+        let mut out = self.resized(&out);
+        if self.blur_sigma > 0.05 {
+            out = imageproc::filter::gaussian_blur_f32(&out, self.blur_sigma);
+        }
+        let mut n = rng.fork(0xB1);
+        for p in out.pixels_mut() {
+            p.0[0] = (f32::from(p.0[0]) * self.gain + n.normal_fast() * self.noise_sigma + 0.5) as u8;
+        }
+        out
+    }
+
+    /// Captures a colour band as this reader does.
+    pub(crate) fn rgb(&self, img: &RgbImage, background: [u8; 3], rng: &mut Rng) -> RgbImage {
+        let mut out = RgbImage::from_pixel(img.width(), img.height(), Rgb(background));
+        shift_into(img, &mut out, self.shift_px);
+        let mut out = self.resized(&out);
+        if self.blur_sigma > 0.05 {
+            out = imageproc::filter::gaussian_blur_f32(&out, self.blur_sigma);
+        }
+        let mut n = rng.fork(0xB2);
+        for p in out.pixels_mut() {
+            for ch in &mut p.0 {
+                *ch = (f32::from(*ch) * self.gain + n.normal_fast() * self.noise_sigma + 0.5) as u8;
+            }
+        }
+        out
+    }
+
+    fn resized<P: image::Pixel<Subpixel = u8> + 'static>(
+        &self,
+        img: &image::ImageBuffer<P, Vec<u8>>,
+    ) -> image::ImageBuffer<P, Vec<u8>> {
+        if (self.scale - 1.0).abs() < 1e-3 {
+            return img.clone();
+        }
+        let w = ((img.width() as f32 * self.scale).round() as u32).max(1);
+        let h = ((img.height() as f32 * self.scale).round() as u32).max(1);
+        image::imageops::resize(img, w, h, image::imageops::FilterType::Triangle)
+    }
+}
+
+/// Copies `src` into `dst` moved by `shift` pixels (what falls outside is lost).
+fn shift_into<P: image::Pixel<Subpixel = u8>>(
+    src: &image::ImageBuffer<P, Vec<u8>>,
+    dst: &mut image::ImageBuffer<P, Vec<u8>>,
+    shift: (i32, i32),
+) {
+    let (w, h) = (i64::from(src.width()), i64::from(src.height()));
+    for y in 0..h {
+        let ty = y + i64::from(shift.1);
+        if !(0..h).contains(&ty) {
+            continue;
+        }
+        for x in 0..w {
+            let tx = x + i64::from(shift.0);
+            if (0..w).contains(&tx) {
+                dst.put_pixel(tx as u32, ty as u32, *src.get_pixel(x as u32, y as u32));
+            }
+        }
+    }
 }
 
 impl Capture {
@@ -120,6 +225,7 @@ impl Capture {
             glare: 0.0,
             jpeg_quality: None,
             stamp: None,
+            bands: None,
         };
         match condition {
             Condition::Clean => {}

@@ -9,7 +9,7 @@ use image::{ExtendedColorType, GrayImage, ImageEncoder, RgbImage};
 use imageproc::geometric_transformations::Projection;
 
 use super::canvas::Bounds;
-use super::capture::{self, Capture, Condition};
+use super::capture::{self, BandCapture, Capture, Condition};
 use super::fonts::{Face, FontError, Fonts};
 use super::forgery::{self, Forgery};
 use super::identity::DocumentData;
@@ -370,8 +370,17 @@ impl Generator {
         capture::degrade(&mut visible, &capture, &mut rng);
         let (visible_bytes, ext, image) = encode_visible(visible, capture.jpeg_quality)?;
         let (ir, uv) = if self.options.bands {
-            let ir = capture::warp_gray(&page.canvas.ir, size, &projection, 230);
-            let uv = capture::warp_rgb(&page.canvas.uv, size, &projection, [8, 8, 12]);
+            // The companions from a stream of their own: the visible band's
+            // draws stay as they were.
+            let mut band_rng = rng.fork(0xBA4D);
+            let reader = BandCapture::random(capture.dpi, &mut band_rng);
+            capture.bands = Some(reader);
+            let ir = reader.grey(&capture::warp_gray(&page.canvas.ir, size, &projection, 230), 230, &mut band_rng);
+            let uv = reader.rgb(
+                &capture::warp_rgb(&page.canvas.uv, size, &projection, [8, 8, 12]),
+                [8, 8, 12],
+                &mut band_rng,
+            );
             (Some(encode_png_gray(&ir)?), Some(encode_png_rgb(&uv)?))
         } else {
             (None, None)

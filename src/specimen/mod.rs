@@ -29,7 +29,7 @@ mod rng;
 mod stamp;
 mod text;
 
-pub use capture::{Capture, Condition};
+pub use capture::{BandCapture, Capture, Condition};
 pub use forgery::Forgery;
 pub use generator::{CorpusOptions, Generator, Specimen, SpecimenError};
 pub use identity::{DocumentData, Identity};

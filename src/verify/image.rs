@@ -51,6 +51,14 @@ impl Verifier {
                             crate::viz::VizReading::read(visible.grey(), &layout.lines, &reading.zone, &self.lines)
                                 .ok();
                         doc.timings.viz = ms(t);
+                        let t = Instant::now();
+                        doc.registered = crate::checks::bands::register_companions(
+                            visible.grey(),
+                            doc.ir.as_ref().map(Page::grey),
+                            doc.uv.as_ref().map(Page::grey),
+                            &reading,
+                        );
+                        doc.timings.register = ms(t);
                         doc.mrz_text = Some(reading.text());
                         doc.repaired = Some(reading.repaired.clone());
                         doc.reading = Some(reading);
