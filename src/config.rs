@@ -15,7 +15,25 @@ use crate::mrz::Date;
 /// assert!(config.repair);
 /// assert_eq!(config.thresholds.ocr_unconfirmed_min, 0.45);
 /// ```
+///
+/// With the `serde` feature a configuration reads from JSON (the C API takes
+/// it so): every field may be left out and keeps its default, and a field
+/// the configuration does not have is an error, so a mistyped threshold is
+/// never silently ignored.
+///
+/// ```
+/// # #[cfg(feature = "serde")] {
+/// use mrtd_verify::Config;
+/// let json = r#"{"reference_date": "2026-06-01", "thresholds": {"uv_max_paper": 120}}"#;
+/// let config: Config = serde_json::from_str(json).unwrap();
+/// assert_eq!(config.reference_date.unwrap().to_string(), "2026-06-01");
+/// assert_eq!(config.thresholds.uv_max_paper, 120.0);
+/// assert_eq!(config.thresholds.ocr_unconfirmed_min, 0.45);
+/// assert!(serde_json::from_str::<Config>(r#"{"thresholds": {"uv_max_papr": 1}}"#).is_err());
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(default, deny_unknown_fields))]
 #[non_exhaustive]
 pub struct Config {
     /// The date "today" means for expiry and for resolving two-digit years.
@@ -67,6 +85,7 @@ impl Config {
 /// assert_eq!((limits.max_side, limits.max_alloc), (6000, 512 * 1024 * 1024));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(default, deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DecodeLimits {
     /// Largest width or height in pixels. Default 12 000 (an ID-1 card is
@@ -185,6 +204,7 @@ impl DecodeLimits {
 /// assert_eq!(config.thresholds.ocr_close_call_ratio, 0.25);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(default, deny_unknown_fields))]
 #[non_exhaustive]
 pub struct Thresholds {
     /// `ocr.confidence` warns (verdict `refer`) when some MRZ character was
