@@ -25,11 +25,12 @@ use crate::mrz::Date;
 /// # #[cfg(feature = "serde")] {
 /// use mrtd_verify::Config;
 /// let json = r#"{"reference_date": "2026-06-01", "thresholds": {"uv_max_paper": 120}}"#;
-/// let config: Config = serde_json::from_str(json).unwrap();
+/// let config = Config::from_json(json).unwrap();
 /// assert_eq!(config.reference_date.unwrap().to_string(), "2026-06-01");
 /// assert_eq!(config.thresholds.uv_max_paper, 120.0);
 /// assert_eq!(config.thresholds.ocr_unconfirmed_min, 0.45);
-/// assert!(serde_json::from_str::<Config>(r#"{"thresholds": {"uv_max_papr": 1}}"#).is_err());
+/// assert!(Config::from_json(r#"{"thresholds": {"uv_max_papr": 1}}"#).is_err());
+/// assert_eq!(Config::from_json(" ").unwrap(), Config::default());
 /// # }
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -72,6 +73,18 @@ impl Config {
     pub fn thresholds(mut self, thresholds: Thresholds) -> Config {
         self.thresholds = thresholds;
         self
+    }
+
+    /// A configuration from its JSON (see above: every field optional,
+    /// unknown fields refused); empty text gives the defaults. The C API
+    /// and the Python package take their configurations so.
+    ///
+    /// # Errors
+    ///
+    /// When the text is not the JSON of a configuration, naming the field.
+    #[cfg(feature = "serde")]
+    pub fn from_json(text: &str) -> Result<Config, serde_json::Error> {
+        if text.trim().is_empty() { Ok(Config::default()) } else { serde_json::from_str(text) }
     }
 }
 

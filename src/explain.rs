@@ -99,8 +99,7 @@ pub fn annotate(doc: &Document, report: &Report) -> Option<RgbImage> {
             })
             .unwrap_or(Status::Warn);
         let Some(region) = on_canvas(region, (w, h)) else { continue };
-        let top = region.corners.iter().map(|p| p.y).fold(f32::MAX, f32::min);
-        let left = region.corners.iter().map(|p| p.x).fold(f32::MAX, f32::min);
+        let (left, top, _, _) = region.bounds();
         let (tw, th) = text_size(scale, &font, text);
         let y = (top - th as f32 - 4.0 * unit).clamp(0.0, h as f32) as i32;
         label(&mut img, left.clamp(0.0, w as f32) as i32, y, (tw, th), colour(status), |img, x, y| {

@@ -113,6 +113,23 @@ impl Quad {
         (a.distance(d) + b.distance(c)) / 2.0
     }
 
+    /// The axis-aligned bounding box: `(left, top, right, bottom)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mrtd_verify::{Point, Quad};
+    /// let q = Quad::new([Point::new(2.0, 1.0), Point::new(9.0, 3.0), Point::new(8.0, 7.0), Point::new(1.0, 5.0)]);
+    /// assert_eq!(q.bounds(), (1.0, 1.0, 9.0, 7.0));
+    /// ```
+    pub fn bounds(&self) -> (f32, f32, f32, f32) {
+        self.corners
+            .iter()
+            .fold((f32::INFINITY, f32::INFINITY, f32::NEG_INFINITY, f32::NEG_INFINITY), |(l, t, r, b), p| {
+                (l.min(p.x), t.min(p.y), r.max(p.x), b.max(p.y))
+            })
+    }
+
     /// Each corner mapped through `f`.
     pub fn map(&self, f: impl Fn(Point) -> Point) -> Quad {
         Quad { corners: self.corners.map(f) }

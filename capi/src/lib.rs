@@ -117,9 +117,9 @@ pub unsafe extern "C" fn mrtd_verifier_new(
         // SAFETY: the caller passes null or a NUL-terminated string.
         let config = match unsafe { optional_str(config_json, "config_json") }? {
             None => Config::default(),
-            Some(text) if text.trim().is_empty() => Config::default(),
-            Some(text) => serde_json::from_str::<Config>(text)
-                .map_err(|e| (MrtdStatus::InvalidArgument, format!("config_json: {e}")))?,
+            Some(text) => {
+                Config::from_json(text).map_err(|e| (MrtdStatus::InvalidArgument, format!("config_json: {e}")))?
+            }
         };
         let inner = Verifier::new(config).map_err(|e| (MrtdStatus::InitFailed, e.chain()))?;
         let verifier = Box::into_raw(Box::new(MrtdVerifier { inner }));

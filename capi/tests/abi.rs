@@ -124,7 +124,7 @@ fn null_and_invalid_arguments_are_errors_with_a_message() {
 fn reports_are_the_librarys_from_many_threads() {
     let config = r#"{"reference_date": "2026-06-01"}"#;
     let v = verifier(config);
-    let rust = Verifier::new(serde_json::from_str::<Config>(config).unwrap()).unwrap();
+    let rust = Verifier::new(Config::from_json(config).unwrap()).unwrap();
 
     // A scanned fixture with its infrared and ultraviolet companions.
     let dir = root().join("../fixtures/specimens");

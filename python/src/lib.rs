@@ -30,12 +30,8 @@ impl Verifier {
     #[new]
     #[pyo3(signature = (config_json = None))]
     fn new(py: Python<'_>, config_json: Option<&str>) -> PyResult<Verifier> {
-        let config = match config_json.map(str::trim) {
-            None | Some("") => Config::default(),
-            Some(text) => {
-                serde_json::from_str::<Config>(text).map_err(|e| PyValueError::new_err(format!("config: {e}")))?
-            }
-        };
+        let config = Config::from_json(config_json.unwrap_or_default())
+            .map_err(|e| PyValueError::new_err(format!("config: {e}")))?;
         let inner = py.detach(|| Inner::new(config)).map_err(|e| PyRuntimeError::new_err(e.chain()))?;
         Ok(Verifier { inner })
     }

@@ -136,10 +136,9 @@ pub fn register(visible: &GrayImage, band: &GrayImage, window: &Quad, reach_px: 
     if (sx / sy - 1.0).abs() > 0.03 {
         return None;
     }
-    let xs = window.corners.map(|p| p.x);
-    let ys = window.corners.map(|p| p.y);
-    let (x0, x1) = (min4(xs).max(0.0), max4(xs).min(vw as f32));
-    let (y0, y1) = (min4(ys).max(0.0), max4(ys).min(vh as f32));
+    let (left, top, right, bottom) = window.bounds();
+    let (x0, x1) = (left.max(0.0), right.min(vw as f32));
+    let (y0, y1) = (top.max(0.0), bottom.min(vh as f32));
     if x1 - x0 < 32.0 || y1 - y0 < 32.0 {
         return None;
     }
@@ -252,14 +251,6 @@ pub(crate) fn register_companions(
     [ir_reg, uv_reg]
 }
 
-fn min4(v: [f32; 4]) -> f32 {
-    v.iter().copied().fold(f32::INFINITY, f32::min)
-}
-
-fn max4(v: [f32; 4]) -> f32 {
-    v.iter().copied().fold(f32::NEG_INFINITY, f32::max)
-}
-
 /// The image averaged over a grid of `size` cells of `cell` pixels from
 /// `origin` (in the image's pixels); cells beyond the image repeat its edge.
 fn block_means(img: &GrayImage, origin: (f32, f32), cell: (f32, f32), size: (usize, usize)) -> Vec<f32> {
@@ -332,12 +323,9 @@ impl<'a> Sampler<'a> {
     /// falls outside the image.
     fn quantile(&mut self, quad: &Quad, grow: f32, step: usize, q: f32) -> Option<f32> {
         let (w, h) = self.img.dimensions();
-        let xs = quad.corners.map(|p| p.x);
-        let ys = quad.corners.map(|p| p.y);
-        let lo = |v: [f32; 4]| v.iter().copied().fold(f32::INFINITY, f32::min) - grow;
-        let hi = |v: [f32; 4]| v.iter().copied().fold(f32::NEG_INFINITY, f32::max) + grow;
-        let (x0, x1) = (lo(xs).max(0.0) as u32, (hi(xs).ceil().max(0.0) as u32).min(w));
-        let (y0, y1) = (lo(ys).max(0.0) as u32, (hi(ys).ceil().max(0.0) as u32).min(h));
+        let (left, top, right, bottom) = quad.bounds();
+        let (x0, x1) = ((left - grow).max(0.0) as u32, (((right + grow).ceil().max(0.0)) as u32).min(w));
+        let (y0, y1) = ((top - grow).max(0.0) as u32, (((bottom + grow).ceil().max(0.0)) as u32).min(h));
         if x0 >= x1 || y0 >= y1 {
             return None;
         }
