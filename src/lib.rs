@@ -96,7 +96,7 @@ pub use input::{ImageInput, Scan, ScanFiles, group_companions, read_file_within,
 #[cfg(feature = "ocr")]
 pub use read::{GlyphReading, LineFit, MrzReading};
 pub use report::{
-    Band, CheckRun, Evidence, Finding, PHYSICAL_FAMILIES, Report, ReportError, RunStatus, ScanSummary, SkipReason,
-    Status, TextSpan, Timings, Value, Verdict, VizField, VizSummary, verdict_of,
+    Band, CheckRun, Evidence, Finding, PAGE_FAMILIES, PHYSICAL_FAMILIES, Report, ReportError, RunStatus, ScanSummary,
+    SkipReason, Status, TextSpan, Timings, Value, Verdict, VizField, VizSummary, verdict_of,
 };
 pub use verify::{TextDocument, Verifier, VerifierBuilder, decode_text, split_documents};

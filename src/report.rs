@@ -376,6 +376,8 @@ pub enum SkipReason {
     ScanQuality,
     /// The configuration turned the family off.
     Disabled,
+    /// What the family examines is not on the page (no portrait found).
+    NotFound,
 }
 
 impl SkipReason {
@@ -388,6 +390,7 @@ impl SkipReason {
             SkipReason::NoMrz => "no_mrz",
             SkipReason::ScanQuality => "scan_quality",
             SkipReason::Disabled => "disabled",
+            SkipReason::NotFound => "not_found",
         }
     }
 }
@@ -582,6 +585,11 @@ impl Report {
 /// The families whose findings rest on the physical print or page.
 pub const PHYSICAL_FAMILIES: [&str; 5] = ["print", "tamper", "photo", "ir", "uv"];
 
+/// The families that judge the page without the MRZ's reading (they run on
+/// pages with no MRZ): their warnings refer a document whose MRZ could not
+/// be read.
+pub const PAGE_FAMILIES: [&str; 2] = ["tamper", "photo"];
+
 impl Finding {
     /// The family of the check (`mrz` for `mrz.check_digit.birth_date`).
     pub fn family(&self) -> &str {
@@ -591,11 +599,13 @@ impl Finding {
 
 /// The verdict findings call for, one pure function of their statuses:
 ///
-/// 1. any `inconclusive` finding (the reading cannot be trusted): `refer`
-///    if the print or the page failed ([`PHYSICAL_FAMILIES`]: an MRZ that is
-///    not OCR-B is suspicious however it reads, and an officer should look),
-///    `unreadable` otherwise: a scan that cannot be judged is never
-///    reported as forged;
+/// 1. any `inconclusive` finding (the reading cannot be trusted, or there
+///    is no MRZ): `refer` if the print or the page failed
+///    ([`PHYSICAL_FAMILIES`]: an MRZ that is not OCR-B is suspicious however
+///    it reads, and an officer should look) or a check of the page that does
+///    not rest on the MRZ's reading warned ([`PAGE_FAMILIES`]: a portrait
+///    that looks pasted on a card with no MRZ), `unreadable` otherwise: a
+///    scan that cannot be judged is never reported as forged;
 /// 2. else `fail` if any failed, `refer` if any warned, `pass` otherwise.
 ///
 /// Skipped findings do not count.
@@ -609,11 +619,18 @@ impl Finding {
 /// assert_eq!(verdict_of(&[f("mrz.sex", Status::Pass), f("mrz.expiry", Status::Warn)]), Verdict::Refer);
 /// let unsure = f("ocr.close_call", Status::Inconclusive);
 /// assert_eq!(verdict_of(&[f("mrz.check_digit.composite", Status::Fail), unsure.clone()]), Verdict::Unreadable);
-/// assert_eq!(verdict_of(&[f("print.font", Status::Fail), unsure]), Verdict::Refer);
+/// assert_eq!(verdict_of(&[f("print.font", Status::Fail), unsure.clone()]), Verdict::Refer);
+/// assert_eq!(verdict_of(&[f("print.font", Status::Warn), unsure.clone()]), Verdict::Unreadable);
+/// assert_eq!(verdict_of(&[f("photo.noise", Status::Warn), unsure]), Verdict::Refer);
 /// ```
 pub fn verdict_of(findings: &[Finding]) -> Verdict {
     let any = |s: Status| findings.iter().any(|f| f.status == s);
-    let physical_fail = || findings.iter().any(|f| f.status == Status::Fail && PHYSICAL_FAMILIES.contains(&f.family()));
+    let physical_fail = || {
+        findings.iter().any(|f| {
+            (f.status == Status::Fail && PHYSICAL_FAMILIES.contains(&f.family()))
+                || (f.status == Status::Warn && PAGE_FAMILIES.contains(&f.family()))
+        })
+    };
     if any(Status::Inconclusive) {
         if physical_fail() { Verdict::Refer } else { Verdict::Unreadable }
     } else if any(Status::Fail) {

@@ -21,6 +21,8 @@ mod hostile;
 #[cfg(all(feature = "specimen", feature = "serde"))]
 mod image_fixtures;
 #[cfg(all(feature = "specimen", feature = "ocr", feature = "serde"))]
+mod photo;
+#[cfg(all(feature = "specimen", feature = "ocr", feature = "serde"))]
 mod read;
 #[cfg(feature = "serde")]
 mod schema;

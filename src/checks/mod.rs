@@ -16,7 +16,8 @@
 //! | `print` | MRZ print conformity: font, position, size, ink, shape, layout ([`print`](mod@print)) | an MRZ read from an image |
 //! | `viz` | the visual zone against the MRZ: document number, names, dates ([`viz`](mod@viz)) | an MRZ read from an image |
 //! | `ir`, `uv` | the MRZ dark in infrared, the paper dull and features fluorescent in ultraviolet ([`bands`]) | an MRZ read from an image, and the companion |
-//! | `photo`, `tamper` | not implemented yet: reported as skipped | an image |
+//! | `photo` | portrait substitution: the portrait's noise and compression against the page's ([`photo`]) | a colour image (MRZ or not) |
+//! | `tamper` | not implemented yet: reported as skipped | an image |
 //!
 //! Every report lists every family of [`FAMILIES`] with whether it ran, so a
 //! `pass` never hides a family that did not look at the document.
@@ -26,6 +27,8 @@ pub mod bands;
 pub mod mrz_data;
 #[cfg(feature = "ocr")]
 pub mod ocr_trust;
+#[cfg(feature = "ocr")]
+pub mod photo;
 #[cfg(feature = "ocr")]
 pub mod print;
 #[cfg(feature = "ocr")]
@@ -213,6 +216,7 @@ impl Registry {
             .with(quality::QualityCheck)
             .with(print::PrintCheck)
             .with(viz::VizCheck)
+            .with(photo::PortraitCheck)
             .with(bands::IrCheck)
             .with(bands::UvCheck);
         r

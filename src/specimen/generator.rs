@@ -407,6 +407,7 @@ impl Generator {
             capture,
             page_quad: quad(&projection, page_bounds),
             mrz_quad: quad(&projection, page.mrz_bounds),
+            portrait_quad: quad(&projection, page.portrait),
             chars: page
                 .mrz
                 .iter()

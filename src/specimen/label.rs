@@ -73,6 +73,11 @@ pub struct ForgeryDetail {
     /// The font an `mrz_retyped` forgery printed the MRZ in.
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub font: Option<String>,
+    /// How a `portrait_substituted` forgery pasted the photo: `hard` (straight
+    /// edges, the photo as it came) or `feathered` (edges blended over a
+    /// millimetre or so, colours matched to the portrait it covers).
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub style: Option<String>,
     /// MRZ characters printed with offsets, as (line, index).
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
     pub pasted: Vec<(usize, usize)>,
@@ -134,6 +139,9 @@ pub struct Label {
     /// The MRZ zone's corners in the output image.
     #[cfg_attr(feature = "serde", serde(with = "crate::geometry::as_points"))]
     pub mrz_quad: Quad,
+    /// The portrait's corners in the output image.
+    #[cfg_attr(feature = "serde", serde(with = "crate::geometry::as_points"))]
+    pub portrait_quad: Quad,
     /// Each MRZ character's geometry, line by line.
     pub chars: Vec<CharLabel>,
     /// Nominal MRZ character (cap) height in output pixels.

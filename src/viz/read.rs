@@ -142,8 +142,11 @@ pub fn decode(columns: &[f32]) -> (String, Vec<VizChar>) {
     (chars.iter().map(|c| c.ch).collect(), chars)
 }
 
+/// The most text lines [`read_lines`] reads on one page.
+pub const MAX_LINES: usize = 64;
+
 /// Reads every text line of the page outside the MRZ zone, in the MRZ's
-/// reading direction.
+/// reading direction (at most [`MAX_LINES`], those with the most glyphs).
 ///
 /// # Errors
 ///
@@ -157,8 +160,14 @@ pub fn read_lines(
     let [a, b, _, _] = mrz_zone.corners;
     let direction = Point::new(b.x - a.x, b.y - a.y);
     let norm = direction.x.hypot(direction.y).max(1e-3);
+    // A page holds a few dozen lines; noise or a damaged image can hold
+    // hundreds: only the MAX_LINES with the most glyphs are read, so a bad
+    // scan costs no more than a full page.
+    let mut counts: Vec<usize> = lines.iter().map(|l| l.glyphs).collect();
+    counts.sort_unstable_by(|a, b| b.cmp(a));
+    let least = counts.get(MAX_LINES.saturating_sub(1)).copied().unwrap_or(0);
     let mut images: Vec<(LineImage, f32)> = Vec::new();
-    for l in lines {
+    for l in lines.iter().filter(|l| l.glyphs >= least).take(MAX_LINES) {
         // Lines across the page's direction (vertical print) are not read.
         let [p, q, _, _] = l.quad.corners;
         let cos = ((q.x - p.x) * direction.x + (q.y - p.y) * direction.y).abs()

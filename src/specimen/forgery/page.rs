@@ -45,7 +45,16 @@ pub(crate) fn forge(
 ) -> Result<Option<PageEdit>, image::ImageError> {
     let edit = match forgery {
         Forgery::PortraitSubstituted => {
-            substitute_portrait(&mut page.canvas, page.portrait, rng)?;
+            // Hard or feathered, from a stream of its own: the hard paste
+            // draws what it always drew.
+            let mut style_rng = rng.fork(0xFEA7);
+            if style_rng.chance(0.5) {
+                substitute_feathered(&mut page.canvas, page.portrait, &mut style_rng)?;
+                detail.style = Some("feathered".into());
+            } else {
+                substitute_portrait(&mut page.canvas, page.portrait, rng)?;
+                detail.style = Some("hard".into());
+            }
             Some(PageEdit { region: page.portrait, source: None })
         }
         Forgery::CopyMove => copy_move(page, rng).map(|(src, dst, key, before, after)| {
@@ -115,6 +124,75 @@ fn substitute_portrait(canvas: &mut Canvas, b: Bounds, rng: &mut Rng) -> Result<
             let lum = (0.3 * f32::from(v[0]) + 0.59 * f32::from(v[1]) + 0.11 * f32::from(v[2])) * 0.55 + 14.0;
             canvas.ir.put_pixel(tx, ty, image::Luma([lum as u8]));
         }
+    }
+    Ok(())
+}
+
+/// Replaces the portrait as a careful forger does: another face from a
+/// camera (moderate JPEG compression, the camera's own colour noise), its
+/// colours matched to the portrait it covers (each channel's mean and spread)
+/// and its edges blended into it over 0.5 to 1.5 mm.
+fn substitute_feathered(canvas: &mut Canvas, b: Bounds, rng: &mut Rng) -> Result<(), image::ImageError> {
+    let (w, h) = ((b.x1 - b.x0).round().max(2.0) as u32, (b.y1 - b.y0).round().max(2.0) as u32);
+    let paper = Paper { vis: [240, 240, 240], ir: 230, uv: [20, 20, 30] };
+    let mut other = Canvas::new(w, h, canvas.ppmm, paper);
+    let mut face_rng = rng.fork(0xFACE);
+    art::portrait(&mut other, Bounds { x0: 0.0, y0: 0.0, x1: w as f32, y1: h as f32 }, &mut face_rng);
+    let mut jpeg = Vec::new();
+    let q = rng.range(50, 90) as u8;
+    JpegEncoder::new_with_quality(&mut jpeg, q).write_image(other.vis.as_raw(), w, h, ExtendedColorType::Rgb8)?;
+    let photo = image::load_from_memory(&jpeg)?.to_rgb8();
+    let (x0, y0) = (b.x0.round() as u32, b.y0.round() as u32);
+    let (cw, ch) = (canvas.width(), canvas.height());
+    let inside = |x: u32, y: u32| x0 + x < cw && y0 + y < ch;
+    // Each channel's mean and spread, of the photo and of the portrait it
+    // covers.
+    let stats = |get: &dyn Fn(u32, u32) -> [u8; 3]| {
+        let mut acc = [(0.0f64, 0.0f64); 3];
+        let mut n = 0.0f64;
+        for y in (0..h).step_by(2) {
+            for x in (0..w).step_by(2) {
+                if inside(x, y) {
+                    for (a, &c) in acc.iter_mut().zip(get(x, y).iter()) {
+                        a.0 += f64::from(c);
+                        a.1 += f64::from(c) * f64::from(c);
+                    }
+                    n += 1.0;
+                }
+            }
+        }
+        acc.map(|(s, s2)| {
+            let m = s / n.max(1.0);
+            (m, (s2 / n.max(1.0) - m * m).max(1.0).sqrt())
+        })
+    };
+    let theirs = stats(&|x, y| photo.get_pixel(x, y).0);
+    let ours = stats(&|x, y| canvas.vis.get_pixel(x0 + x, y0 + y).0);
+    let feather = canvas.px(rng.uniform(0.5, 1.5) as f32).max(1.0);
+    let mut noise = rng.fork(0xCA3E);
+    let sigma = rng.uniform(3.0, 8.0) as f32;
+    for (x, y, p) in photo.enumerate_pixels() {
+        if !inside(x, y) {
+            continue;
+        }
+        let edge = (x.min(w - 1 - x).min(y).min(h - 1 - y)) as f32;
+        let alpha = ((edge + 0.5) / feather).min(1.0);
+        let under = canvas.vis.get_pixel(x0 + x, y0 + y).0;
+        let mut v = [0u8; 3];
+        for (k, out) in v.iter_mut().enumerate() {
+            let (Some(&(tm, ts)), Some(&(om, os)), Some(&c), Some(&u)) =
+                (theirs.get(k), ours.get(k), p.0.get(k), under.get(k))
+            else {
+                continue;
+            };
+            let matched = (f64::from(c) - tm) * (os / ts) + om;
+            let pasted = matched as f32 + noise.normal_fast() * sigma;
+            *out = (pasted * alpha + f32::from(u) * (1.0 - alpha) + 0.5).clamp(0.0, 255.0) as u8;
+        }
+        canvas.vis.put_pixel(x0 + x, y0 + y, image::Rgb(v));
+        let lum = (0.3 * f32::from(v[0]) + 0.59 * f32::from(v[1]) + 0.11 * f32::from(v[2])) * 0.55 + 14.0;
+        let ir = f32::from(canvas.ir.get_pixel(x0 + x, y0 + y).0[0]);
+        canvas.ir.put_pixel(x0 + x, y0 + y, image::Luma([(lum * alpha + ir * (1.0 - alpha)) as u8]));
     }
     Ok(())
 }

@@ -1,0 +1,828 @@
+//! Portrait substitution (family `photo`, images): the portrait is located
+//! on the page without a template, then tested for what a photo pasted into
+//! the page carries and the page does not, without any face recognition.
+//!
+//! - `photo.portrait`: where the portrait is (the largest continuous-tone
+//!   region off the page's edges and off the MRZ, its sides refined to the
+//!   straight edges that bound it). Informative: it never accuses.
+//! - `photo.noise`: the colour noise inside the portrait against the page's
+//!   around it. A portrait printed with the page shares its noise: the
+//!   photographic grain of a printed portrait is in the lightness, and the
+//!   colour noise of both is the scanner's. A photo from another camera or
+//!   printer, pasted in, brings colour noise of its own. The ratio of the
+//!   two noise floors (each pixel's colour difference from its neighbours,
+//!   in the region's flattest blocks) above
+//!   [`Thresholds::photo_max_noise_ratio`](crate::Thresholds::photo_max_noise_ratio)
+//!   warns.
+//! - `photo.compression`: a JPEG 8x8 block grid inside the portrait that the
+//!   page around it does not share (the pasted photo was compressed before it
+//!   was pasted). Its strength inside (block-boundary steps against the
+//!   other columns and rows, at the grid's phase in the page's frame) above
+//!   [`Thresholds::photo_max_blocking`](crate::Thresholds::photo_max_blocking)
+//!   while the page around shows less than half of it at that phase warns.
+//!
+//! Either trace alone is a `warn` (the document is referred: real portraits
+//! are printed by processes the generator does not imitate, and four of the
+//! 35 real specimens' portraits are noisier in colour than their pages);
+//! both together `fail`.
+//!
+//! Both measurements need pixels of the scan as it came: on a page too
+//! blurred or too coarse (see `quality.*`) they lose what they measure, and a
+//! document printed and scanned again carries no digital trace at all; they
+//! stay silent there (`pass` with the figures), they never guess.
+//!
+//! Without an MRZ the checks still run: the page's direction comes from its
+//! text lines and its scale from their height.
+
+use image::RgbImage;
+
+use super::stats::{median, quantile};
+use super::{Check, CheckResult, Context};
+use crate::geometry::{Point, Quad};
+use crate::report::{Evidence, Finding, SkipReason, Status};
+
+/// The `photo` family.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PortraitCheck;
+
+/// The page's frame: `a` along the text (the MRZ's direction), `b` across it
+/// (down the page), both in page pixels from the image's origin.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Frame {
+    /// Unit vector along the text.
+    pub u: Point,
+    /// Unit vector down the page.
+    pub v: Point,
+}
+
+impl Frame {
+    /// The frame of text running along `direction` (any length).
+    pub fn along(direction: Point) -> Frame {
+        let n = direction.x.hypot(direction.y);
+        let u = if n > 1e-6 { Point::new(direction.x / n, direction.y / n) } else { Point::new(1.0, 0.0) };
+        Frame { u, v: Point::new(-u.y, u.x) }
+    }
+
+    /// A page point's frame coordinates.
+    pub fn to_frame(&self, p: Point) -> (f32, f32) {
+        (p.x * self.u.x + p.y * self.u.y, p.x * self.v.x + p.y * self.v.y)
+    }
+
+    /// The page point at frame coordinates `(a, b)`.
+    pub fn to_page(&self, a: f32, b: f32) -> Point {
+        Point::new(a * self.u.x + b * self.v.x, a * self.u.y + b * self.v.y)
+    }
+
+    /// Whether the frame is the image's own axes, a quarter turn or a half
+    /// turn of them (within 0.2 degrees): the page's pixels can then be taken
+    /// as they are, without resampling.
+    fn axis_aligned(&self) -> bool {
+        self.u.x.abs().max(self.u.y.abs()) > 0.999_99
+    }
+}
+
+/// A rectangle in a [`Frame`]: `a` from `a0` to `a1`, `b` from `b0` to `b1`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FrameRect {
+    /// Start along the text.
+    pub a0: f32,
+    /// End along the text.
+    pub a1: f32,
+    /// Top.
+    pub b0: f32,
+    /// Bottom.
+    pub b1: f32,
+}
+
+impl FrameRect {
+    /// Grown by `d` on every side (shrunk for a negative `d`).
+    pub fn grown(&self, d: f32) -> FrameRect {
+        FrameRect { a0: self.a0 - d, a1: self.a1 + d, b0: self.b0 - d, b1: self.b1 + d }
+    }
+
+    /// Whether frame coordinates `(a, b)` lie inside.
+    pub fn contains(&self, a: f32, b: f32) -> bool {
+        a >= self.a0 && a <= self.a1 && b >= self.b0 && b <= self.b1
+    }
+
+    /// Width along the text.
+    pub fn width(&self) -> f32 {
+        self.a1 - self.a0
+    }
+
+    /// Height across it.
+    pub fn height(&self) -> f32 {
+        self.b1 - self.b0
+    }
+
+    /// Its corners on the page (top-left, top-right, bottom-right,
+    /// bottom-left in the frame).
+    pub fn quad(&self, f: &Frame) -> Quad {
+        Quad::new([
+            f.to_page(self.a0, self.b0),
+            f.to_page(self.a1, self.b0),
+            f.to_page(self.a1, self.b1),
+            f.to_page(self.a0, self.b1),
+        ])
+    }
+}
+
+/// The portrait as located.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Portrait {
+    /// The page's frame.
+    pub frame: Frame,
+    /// The portrait's rectangle in it.
+    pub rect: FrameRect,
+    /// Page pixels per millimetre the search assumed.
+    pub px_per_mm: f32,
+    /// Which sides (left, top, right, bottom in the frame) were placed on a
+    /// straight edge; the others bound the continuous-tone region itself.
+    pub edges: [bool; 4],
+}
+
+impl Portrait {
+    /// The portrait's corners on the page.
+    pub fn region(&self) -> Quad {
+        self.rect.quad(&self.frame)
+    }
+}
+
+/// What the search is told about the page: its frame, its scale, and the
+/// region to leave out (the MRZ).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PageHint {
+    /// The page's frame.
+    pub frame: Frame,
+    /// Page pixels per millimetre.
+    pub px_per_mm: f32,
+    /// A region that is not the portrait (the MRZ zone), if known.
+    pub exclude: Option<Quad>,
+}
+
+/// Luminance of an RGB pixel (Rec. 601 weights, in 0..255).
+fn luma(p: [u8; 3]) -> f32 {
+    0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2])
+}
+
+/// The portrait's darkness below the page's paper that a cell needs to be
+/// part of it (luminance levels).
+const TONE_DROP: f32 = 40.0;
+
+/// Finds the portrait on a colour page: cells of about a millimetre whose
+/// luminance lies well below the page's paper, opened by a 5 mm square
+/// (text lines, a few millimetres tall, vanish; a photo's head, hair and
+/// shoulders stay), the largest region that does not touch the image's edge;
+/// then each side of its rectangle in the page's frame moved out to the
+/// strongest straight edge within 12 mm (a portrait's backdrop against the
+/// page). `None` when no region of portrait size is found.
+///
+/// # Examples
+///
+/// ```
+/// use mrtd_verify::checks::photo::{locate, Frame, PageHint};
+/// use mrtd_verify::image::{Rgb, RgbImage};
+/// use mrtd_verify::Point;
+/// // A light page, 100 x 70 mm at 4 px/mm, with a 30 x 38 mm portrait: a
+/// // backdrop, a dark round head and shoulders.
+/// let mut img = RgbImage::from_pixel(400, 280, Rgb([236, 232, 220]));
+/// for y in 40..192 {
+///     for x in 40..160 {
+///         let (dx, dy) = (x as f32 - 100.0, y as f32);
+///         let head = dx * dx + (dy - 100.0).powi(2) < 28.0 * 28.0;
+///         let shoulders = (dx / 60.0).powi(2) + ((dy - 192.0) / 45.0).powi(2) < 1.0;
+///         let c = if head || shoulders { Rgb([90, 60, 40]) } else { Rgb([180, 200, 215]) };
+///         img.put_pixel(x, y, c);
+///     }
+/// }
+/// let hint = PageHint { frame: Frame::along(Point::new(1.0, 0.0)), px_per_mm: 4.0, exclude: None };
+/// let p = locate(&img, &hint).unwrap();
+/// assert!((p.rect.a0 - 40.0).abs() < 3.0 && (p.rect.b0 - 40.0).abs() < 3.0, "{:?}", p.rect);
+/// assert!((p.rect.a1 - 160.0).abs() < 3.0 && (p.rect.b1 - 192.0).abs() < 3.0, "{:?}", p.rect);
+/// ```
+pub fn locate(img: &RgbImage, hint: &PageHint) -> Option<Portrait> {
+    let (w, h) = img.dimensions();
+    let cell = hint.px_per_mm.round().clamp(2.0, 64.0) as u32;
+    let (cw, ch) = (w / cell, h / cell);
+    if cw < 12 || ch < 12 {
+        return None;
+    }
+    // Cell means of luminance.
+    let mut tone = vec![0.0f32; (cw * ch) as usize];
+    let raw = img.as_raw();
+    let stride = w as usize * 3;
+    for y in 0..ch * cell {
+        let Some(row) = raw.get(y as usize * stride..(y as usize * stride + (cw * cell) as usize * 3)) else { break };
+        let base = (y / cell * cw) as usize;
+        for (x, px) in row.chunks_exact(3).enumerate() {
+            if let (Some(t), [r, g, b]) = (tone.get_mut(base + x / cell as usize), px) {
+                *t += 0.299 * f32::from(*r) + 0.587 * f32::from(*g) + 0.114 * f32::from(*b);
+            }
+        }
+    }
+    let area = (cell * cell) as f32;
+    for t in &mut tone {
+        *t /= area;
+    }
+    let paper = quantile(&tone, 0.75)?;
+    let excluded = |cx: u32, cy: u32| {
+        let c = Point::new((cx as f32 + 0.5) * cell as f32, (cy as f32 + 0.5) * cell as f32);
+        hint.exclude.is_some_and(|q| grown_quad(&q, hint.px_per_mm * 1.5).contains(c))
+    };
+    let dark: Vec<bool> = (0..cw * ch)
+        .map(|i| tone.get(i as usize).is_some_and(|&t| t < paper - TONE_DROP) && !excluded(i % cw, i / cw))
+        .collect();
+    let opened = dilate(&erode(&dark, cw, ch, 2), cw, ch, 2);
+    let core = portrait_cells(&opened, cw, ch)?;
+    if (core.len() as f32) < 80.0 {
+        return None;
+    }
+    // The core's rectangle in the page's frame.
+    let f = hint.frame;
+    let (mut a0, mut a1, mut b0, mut b1) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
+    for &(cx, cy) in &core {
+        for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+            let (a, b) = f.to_frame(Point::new(((cx + dx) * cell) as f32, ((cy + dy) * cell) as f32));
+            (a0, a1, b0, b1) = (a0.min(a), a1.max(a), b0.min(b), b1.max(b));
+        }
+    }
+    let core_rect = FrameRect { a0, a1, b0, b1 };
+    let (cw_mm, ch_mm) = (core_rect.width() / hint.px_per_mm, core_rect.height() / hint.px_per_mm);
+    if !(8.0..=80.0).contains(&cw_mm) || !(8.0..=100.0).contains(&ch_mm) {
+        return None;
+    }
+    let (rect, edges) = refine(img, &f, core_rect, hint.px_per_mm, hint.exclude.as_ref());
+    Some(Portrait { frame: f, rect, px_per_mm: hint.px_per_mm, edges })
+}
+
+/// A quadrilateral grown by `d` pixels away from its centre along both of
+/// its axes (approximately: each corner moved `d` along each adjacent side).
+fn grown_quad(q: &Quad, d: f32) -> Quad {
+    let c = q.centre();
+    q.map(|p| {
+        let (dx, dy) = (p.x - c.x, p.y - c.y);
+        let n = dx.hypot(dy).max(1e-3);
+        Point::new(p.x + dx / n * d * std::f32::consts::SQRT_2, p.y + dy / n * d * std::f32::consts::SQRT_2)
+    })
+}
+
+/// Cells whose whole `(2r+1)`-square is set.
+fn erode(m: &[bool], w: u32, h: u32, r: u32) -> Vec<bool> {
+    window(m, w, h, r, true)
+}
+
+/// Cells with any of their `(2r+1)`-square set.
+fn dilate(m: &[bool], w: u32, h: u32, r: u32) -> Vec<bool> {
+    window(m, w, h, r, false)
+}
+
+/// A square min (`all`) or max filter of a mask, separable: rows then columns.
+fn window(m: &[bool], w: u32, h: u32, r: u32, all: bool) -> Vec<bool> {
+    let at = |v: &[bool], x: i64, y: i64| {
+        if x < 0 || y < 0 || x >= i64::from(w) || y >= i64::from(h) {
+            !all
+        } else {
+            v.get((y * i64::from(w) + x) as usize).copied().unwrap_or(!all)
+        }
+    };
+    let r = i64::from(r);
+    let pass = |src: &[bool], horizontal: bool| -> Vec<bool> {
+        (0..i64::from(w) * i64::from(h))
+            .map(|i| {
+                let (x, y) = (i % i64::from(w), i / i64::from(w));
+                let mut k = (-r..=r).map(|d| if horizontal { at(src, x + d, y) } else { at(src, x, y + d) });
+                if all { k.all(|b| b) } else { k.any(|b| b) }
+            })
+            .collect()
+    };
+    pass(&pass(m, true), false)
+}
+
+/// The portrait's cells: the largest 4-connected region of set cells that
+/// touches no edge of the grid (a dark scanner lid or background around the
+/// page touches it), with every other region of at least 20 cells whose box
+/// overlaps its box grown by 6 cells (a portrait's dark parts, hair and
+/// shoulders, need not touch each other).
+fn portrait_cells(m: &[bool], w: u32, h: u32) -> Option<Vec<(u32, u32)>> {
+    let mut regions = inner_components(m, w, h);
+    regions.sort_by_key(|r| std::cmp::Reverse(r.len()));
+    let mut it = regions.into_iter();
+    let mut core = it.next()?;
+    let boxed = |r: &[(u32, u32)]| {
+        r.iter()
+            .fold((u32::MAX, u32::MAX, 0, 0), |(x0, y0, x1, y1), &(x, y)| (x0.min(x), y0.min(y), x1.max(x), y1.max(y)))
+    };
+    let (x0, y0, x1, y1) = boxed(&core);
+    let (x0, y0, x1, y1) = (x0.saturating_sub(6), y0.saturating_sub(6), x1 + 6, y1 + 6);
+    for r in it.filter(|r| r.len() >= 20) {
+        let (a0, b0, a1, b1) = boxed(&r);
+        if a0 <= x1 && a1 >= x0 && b0 <= y1 && b1 >= y0 {
+            core.extend(r);
+        }
+    }
+    Some(core)
+}
+
+/// The 4-connected regions of set cells that touch no edge of the grid.
+fn inner_components(m: &[bool], w: u32, h: u32) -> Vec<Vec<(u32, u32)>> {
+    let mut seen = vec![false; m.len()];
+    let mut out = Vec::new();
+    for start in 0..m.len() {
+        if !m.get(start).copied().unwrap_or(false) || seen.get(start).copied().unwrap_or(true) {
+            continue;
+        }
+        let mut stack = vec![start];
+        let mut cells = Vec::new();
+        let mut edge = false;
+        if let Some(s) = seen.get_mut(start) {
+            *s = true;
+        }
+        while let Some(i) = stack.pop() {
+            let (x, y) = ((i as u32) % w, (i as u32) / w);
+            cells.push((x, y));
+            edge |= x == 0 || y == 0 || x + 1 == w || y + 1 == h;
+            let mut push = |nx: u32, ny: u32| {
+                let j = (ny * w + nx) as usize;
+                if m.get(j).copied().unwrap_or(false) && !seen.get(j).copied().unwrap_or(true) {
+                    if let Some(s) = seen.get_mut(j) {
+                        *s = true;
+                    }
+                    stack.push(j);
+                }
+            };
+            if x > 0 {
+                push(x - 1, y);
+            }
+            if x + 1 < w {
+                push(x + 1, y);
+            }
+            if y > 0 {
+                push(x, y - 1);
+            }
+            if y + 1 < h {
+                push(x, y + 1);
+            }
+        }
+        if !edge {
+            out.push(cells);
+        }
+    }
+    out
+}
+
+/// Bilinear sample of one colour pixel (clamped at the image's edge).
+fn sample(img: &RgbImage, p: Point) -> [f32; 3] {
+    let (w, h) = img.dimensions();
+    let x = p.x.clamp(0.0, (w - 1) as f32);
+    let y = p.y.clamp(0.0, (h - 1) as f32);
+    let (x0, y0) = (x.floor() as u32, y.floor() as u32);
+    let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
+    let (tx, ty) = (x - x0 as f32, y - y0 as f32);
+    let (p00, p10, p01, p11) =
+        (img.get_pixel(x0, y0).0, img.get_pixel(x1, y0).0, img.get_pixel(x0, y1).0, img.get_pixel(x1, y1).0);
+    let mut out = [0.0; 3];
+    for (c, o) in out.iter_mut().enumerate() {
+        let g = |p: [u8; 3]| f32::from(p.get(c).copied().unwrap_or(0));
+        let top = g(p00) + (g(p10) - g(p00)) * tx;
+        let bottom = g(p01) + (g(p11) - g(p01)) * tx;
+        *o = top + (bottom - top) * ty;
+    }
+    out
+}
+
+/// Moves each side of the core's rectangle out (or up to 1 mm in) to the
+/// strongest straight edge parallel to it, within 12 mm (more where the
+/// core is far from a portrait's proportions) and short of the MRZ. The side is cut into eight segments; along each, the page's colour
+/// is averaged at every distance from the side (a profile across it, in
+/// which the page's fine lines and grain average out); an edge's strength at
+/// a distance is the colour step between the 0.2 mm just inside and just
+/// outside it, and a side's strength the second weakest of its segments': a
+/// straight edge runs along the whole side, a text line's or a hairline's
+/// does not. The side goes to the nearest peak at least half as strong as
+/// the strongest; a side with no peak of 12 levels (summed over the
+/// channels) stays where the core put it.
+fn refine(img: &RgbImage, f: &Frame, core: FrameRect, ppmm: f32, exclude: Option<&Quad>) -> (FrameRect, [bool; 4]) {
+    const SEGMENTS: usize = 8;
+    let mut rect = core;
+    let mut found = [false; 4];
+    let band = (0.2 * ppmm).round().max(2.0) as usize;
+    let reach_in = ppmm.round() as usize;
+    // (side, outward sign): left, top, right, bottom.
+    for (side, outward) in [(0usize, -1.0f32), (1, -1.0), (2, 1.0), (3, 1.0)] {
+        let along_a = side % 2 == 1;
+        // Within 12 mm, or as far as a portrait of the core's other extent
+        // could reach (photos are about 0.78 as wide as tall): a core of
+        // shoulders alone is far below the portrait's top.
+        let (own, other) = if along_a { (core.height(), core.width()) } else { (core.width(), core.height()) };
+        let fit = if along_a { other / 0.7 } else { other * 0.9 } - own;
+        let reach_out = (12.0 * ppmm).max(fit).min(60.0 * ppmm).round() as usize;
+        let depth = reach_in + reach_out + 2 * band + 1;
+        let (lo, hi) = if along_a { (core.a0, core.a1) } else { (core.b0, core.b1) };
+        let (lo, hi) = (lo + (hi - lo) * 0.05, hi - (hi - lo) * 0.05);
+        let base = match side {
+            0 => core.a0,
+            1 => core.b0,
+            2 => core.a1,
+            _ => core.b1,
+        };
+        // The normal coordinate of profile index `i`.
+        let at = |i: usize| base + outward * (i as f32 - (reach_in + band) as f32);
+        let point = |s: f32, q: f32| if along_a { f.to_page(s, q) } else { f.to_page(q, s) };
+        let samples = (((hi - lo) / SEGMENTS as f32) / 2.0).clamp(2.0, 12.0) as usize;
+        let mut profile = vec![[0.0f32; 3]; SEGMENTS * depth];
+        for k in 0..SEGMENTS {
+            for i in 0..depth {
+                let q = at(i);
+                let mut acc = [0.0f32; 3];
+                for j in 0..samples {
+                    let s = lo + (hi - lo) * (k as f32 + (j as f32 + 0.5) / samples as f32) / SEGMENTS as f32;
+                    let c = sample(img, point(s, q));
+                    for (a, v) in acc.iter_mut().zip(c) {
+                        *a += v;
+                    }
+                }
+                if let Some(slot) = profile.get_mut(k * depth + i) {
+                    *slot = acc.map(|a| a / samples as f32);
+                }
+            }
+        }
+        let mean = |k: usize, from: usize| {
+            let mut m = [0.0f32; 3];
+            for i in from..from + band {
+                if let Some(c) = profile.get(k * depth + i) {
+                    for (a, v) in m.iter_mut().zip(c) {
+                        *a += v / band as f32;
+                    }
+                }
+            }
+            m
+        };
+        let mut scores = Vec::with_capacity(depth);
+        for i in band..depth - band {
+            let pos = at(i);
+            if exclude.is_some_and(|q| q.contains(point((lo + hi) / 2.0, pos))) {
+                break;
+            }
+            let mut steps: Vec<f32> = (0..SEGMENTS)
+                .map(|k| {
+                    let (inner, outer) = (mean(k, i - band), mean(k, i + 1));
+                    inner.iter().zip(outer.iter()).map(|(a, b)| (a - b).abs()).sum::<f32>()
+                })
+                .collect();
+            steps.sort_by(f32::total_cmp);
+            scores.push((steps.get(1).copied().unwrap_or(0.0), pos));
+        }
+        // The nearest peak at least half as strong as the strongest: the
+        // portrait's own edge comes before the page's edge or the MRZ band's.
+        let strongest = scores.iter().map(|s| s.0).fold(0.0f32, f32::max);
+        let peak = |j: usize| {
+            let v = scores.get(j).map_or(0.0, |s| s.0);
+            (j.saturating_sub(band)..(j + band + 1).min(scores.len())).all(|k| scores.get(k).is_none_or(|s| s.0 <= v))
+        };
+        let best = (0..scores.len())
+            .find(|&j| scores.get(j).is_some_and(|s| s.0 >= 12.0 && s.0 >= 0.5 * strongest) && peak(j))
+            .and_then(|j| scores.get(j).copied())
+            .unwrap_or((0.0, base));
+        if best.0 >= 12.0 {
+            if let Some(f) = found.get_mut(side) {
+                *f = true;
+            }
+            match side {
+                0 => rect.a0 = best.1,
+                1 => rect.b0 = best.1,
+                2 => rect.a1 = best.1,
+                _ => rect.b1 = best.1,
+            }
+        }
+    }
+    (rect, found)
+}
+
+/// The scan's noise floor over the page pixels whose frame coordinates
+/// satisfy `keep`: each pixel's difference from the mean of its four
+/// neighbours, per channel, split into a colour part (red and blue against
+/// green) and a lightness part (the channels' mean); their magnitudes
+/// averaged over 6 x 6 pixel blocks; and of the blocks, the quietest fifth's
+/// level (the 20th percentile): the flat parts of the region, where print
+/// and picture edges add nothing and only noise remains. Pixels at or near
+/// clipping (any channel of the five below 8 or above 247) are left out, and
+/// blocks with fewer than half their pixels. `(colour, lightness, blocks)`.
+fn noise(img: &RgbImage, f: &Frame, bounds: FrameRect, keep: impl Fn(f32, f32) -> bool) -> Option<(f32, f32, usize)> {
+    const BLOCK: u32 = 6;
+    let (w, h) = img.dimensions();
+    let q = bounds.quad(f);
+    let (x0, y0, x1, y1) = q.bounds();
+    let (x0, y0) = (x0.max(1.0) as u32, y0.max(1.0) as u32);
+    let (x1, y1) = ((x1 as u32).min(w.saturating_sub(2)), (y1 as u32).min(h.saturating_sub(2)));
+    let mut colour = Vec::new();
+    let mut light = Vec::new();
+    let px = |x: u32, y: u32| img.get_pixel(x, y).0;
+    for by in (y0..y1.saturating_sub(BLOCK)).step_by(BLOCK as usize) {
+        for bx in (x0..x1.saturating_sub(BLOCK)).step_by(BLOCK as usize) {
+            let (a, b) = f.to_frame(Point::new((bx + BLOCK / 2) as f32, (by + BLOCK / 2) as f32));
+            if !keep(a, b) {
+                continue;
+            }
+            let (mut c_sum, mut l_sum, mut n) = (0.0f32, 0.0f32, 0u32);
+            for y in by..by + BLOCK {
+                for x in bx..bx + BLOCK {
+                    let ps = [px(x, y), px(x - 1, y), px(x + 1, y), px(x, y - 1), px(x, y + 1)];
+                    if ps.iter().any(|p| p.iter().any(|&c| !(8..=247).contains(&c))) {
+                        continue;
+                    }
+                    let [c, l, r, t, b] = ps;
+                    let res: [f32; 3] = std::array::from_fn(|k| {
+                        let g = |p: [u8; 3]| f32::from(p.get(k).copied().unwrap_or(0));
+                        g(c) - (g(l) + g(r) + g(t) + g(b)) / 4.0
+                    });
+                    let [rr, rg, rb] = res;
+                    c_sum += ((rr - rg).abs() + (rb - rg).abs()) / 2.0;
+                    l_sum += ((rr + rg + rb) / 3.0).abs();
+                    n += 1;
+                }
+            }
+            if n * 2 >= BLOCK * BLOCK {
+                colour.push(c_sum / n as f32);
+                light.push(l_sum / n as f32);
+            }
+        }
+    }
+    let n = light.len();
+    if n < 30 {
+        return None;
+    }
+    Some((quantile(&colour, 0.2)?, quantile(&light, 0.2)?, n))
+}
+
+/// The 8x8 block grid's strength in a region of the page, in the page's
+/// frame: the region resampled at one pixel per frame unit (the page's own
+/// pixels when the frame is the image's axes), the mean step between
+/// neighbouring columns at each of the eight phases of a column's position,
+/// and the same for rows. Per direction, the strongest phase's mean over the
+/// other seven's; `(strength, phase along, phase across)`, the strength the
+/// lesser of the two directions (a block grid has both).
+fn blocking(img: &RgbImage, f: &Frame, rect: FrameRect, keep: impl Fn(f32, f32) -> bool) -> Option<Blocking> {
+    let (a0, b0) = (rect.a0.floor(), rect.b0.floor());
+    let (nw, nh) = ((rect.a1 - a0).max(0.0) as usize, (rect.b1 - b0).max(0.0) as usize);
+    if nw < 32 || nh < 32 || nw * nh > 8_000_000 {
+        return None;
+    }
+    let (w, h) = img.dimensions();
+    let aligned = f.axis_aligned();
+    let value = |a: f32, b: f32| -> Option<f32> {
+        let p = f.to_page(a, b);
+        if p.x < 0.0 || p.y < 0.0 || p.x > (w - 1) as f32 || p.y > (h - 1) as f32 {
+            return None;
+        }
+        if aligned {
+            Some(luma(img.get_pixel(p.x.round() as u32, p.y.round() as u32).0))
+        } else {
+            Some(luma(sample(img, p).map(|c| c.round().clamp(0.0, 255.0) as u8)))
+        }
+    };
+    let mut grid = vec![f32::NAN; nw * nh];
+    for j in 0..nh {
+        let b = b0 + j as f32;
+        for i in 0..nw {
+            let a = a0 + i as f32;
+            if keep(a, b)
+                && let (Some(v), Some(slot)) = (value(a, b), grid.get_mut(j * nw + i))
+            {
+                *slot = v;
+            }
+        }
+    }
+    let mut cols = [(0.0f64, 0u32); 8];
+    let mut rows = [(0.0f64, 0u32); 8];
+    for j in 0..nh {
+        for i in 0..nw {
+            let Some(&v) = grid.get(j * nw + i) else { continue };
+            if v.is_nan() {
+                continue;
+            }
+            if let (Some(&r), Some(c)) =
+                (grid.get(j * nw + i + 1), cols.get_mut((a0 as i64 + i as i64).rem_euclid(8) as usize))
+                && !r.is_nan()
+                && i + 1 < nw
+            {
+                c.0 += f64::from((r - v).abs());
+                c.1 += 1;
+            }
+            if let (Some(&d), Some(c)) =
+                (grid.get((j + 1) * nw + i), rows.get_mut((b0 as i64 + j as i64).rem_euclid(8) as usize))
+                && !d.is_nan()
+            {
+                c.0 += f64::from((d - v).abs());
+                c.1 += 1;
+            }
+        }
+    }
+    let peak = |acc: &[(f64, u32); 8]| -> Option<(f32, usize, [f32; 8])> {
+        let means: Vec<f32> =
+            acc.iter().map(|&(s, n)| if n > 0 { (s / f64::from(n)) as f32 } else { f32::NAN }).collect();
+        if means.iter().any(|m| m.is_nan()) || acc.iter().any(|&(_, n)| n < 200) {
+            return None;
+        }
+        let (k, &top) = means.iter().enumerate().max_by(|x, y| x.1.total_cmp(y.1))?;
+        let rest = (means.iter().sum::<f32>() - top) / 7.0;
+        let all: [f32; 8] = std::array::from_fn(|i| means.get(i).copied().unwrap_or(0.0));
+        Some((top / rest.max(1e-3), k, all))
+    };
+    let (sx, kx, mx) = peak(&cols)?;
+    let (sy, ky, my) = peak(&rows)?;
+    Some(Blocking { strength: sx.min(sy), phase: (kx, ky), cols: mx, rows: my })
+}
+
+/// A block grid as measured by [`blocking`].
+#[derive(Debug, Clone, Copy)]
+struct Blocking {
+    strength: f32,
+    phase: (usize, usize),
+    cols: [f32; 8],
+    rows: [f32; 8],
+}
+
+impl Blocking {
+    /// This region's strength at another region's phase: that phase's mean
+    /// step over the other seven's, per direction, the lesser.
+    fn at(&self, phase: (usize, usize)) -> f32 {
+        let at = |m: &[f32; 8], k: usize| {
+            let top = m.get(k).copied().unwrap_or(0.0);
+            top / ((m.iter().sum::<f32>() - top) / 7.0).max(1e-3)
+        };
+        at(&self.cols, phase.0).min(at(&self.rows, phase.1))
+    }
+}
+
+/// The page's frame, scale and MRZ from the document: the MRZ's when it was
+/// read; otherwise the text lines' median direction (folded to within a
+/// quarter turn of the image's axes) and their upper quartile height taken
+/// as 2.5 mm.
+fn hint_of(doc: &crate::Document) -> Option<PageHint> {
+    if let Some(r) = doc.reading() {
+        let [tl, tr, _, _] = r.zone.corners;
+        return Some(PageHint {
+            frame: Frame::along(Point::new(tr.x - tl.x, tr.y - tl.y)),
+            px_per_mm: r.dpi_estimate / 25.4,
+            exclude: Some(r.zone),
+        });
+    }
+    let lines = doc.text_lines();
+    let angles: Vec<f32> = lines
+        .iter()
+        .filter(|l| l.glyphs >= 4)
+        .map(|l| {
+            let [a, b, _, _] = l.quad.corners;
+            (b.y - a.y).atan2(b.x - a.x).rem_euclid(std::f32::consts::FRAC_PI_2)
+        })
+        .map(|t| if t > std::f32::consts::FRAC_PI_4 { t - std::f32::consts::FRAC_PI_2 } else { t })
+        .collect();
+    let heights: Vec<f32> = lines.iter().filter(|l| l.glyphs >= 4).map(|l| l.height).collect();
+    let angle = median(&angles).unwrap_or(0.0);
+    // Captions are small and values large: the upper quartile is a value's
+    // height, about 2.5 mm on identity documents.
+    let px_per_mm = quantile(&heights, 0.75).map_or(0.0, |h| h / 2.5);
+    let (w, h) = doc.page()?.dimensions();
+    // Without text, a page filling the image: its long side about 125 mm.
+    let px_per_mm = if px_per_mm >= 2.0 { px_per_mm } else { w.max(h) as f32 / 125.0 };
+    Some(PageHint { frame: Frame::along(Point::new(angle.cos(), angle.sin())), px_per_mm, exclude: None })
+}
+
+impl Check for PortraitCheck {
+    fn family(&self) -> &'static str {
+        "photo"
+    }
+
+    fn describe(&self) -> &'static str {
+        "portrait substitution: the portrait's noise and compression against the page's"
+    }
+
+    fn run(&self, cx: &Context<'_>) -> CheckResult {
+        let doc = cx.document();
+        let Some(page) = doc.page() else {
+            return match doc.kind() {
+                crate::InputKind::Text => {
+                    CheckResult::Skipped(SkipReason::NotApplicable, "MRZ text input: no portrait to examine".into())
+                }
+                crate::InputKind::Image => CheckResult::Skipped(SkipReason::NoMrz, "the image did not decode".into()),
+            };
+        };
+        let Some(img) = page.colour() else {
+            return CheckResult::Skipped(
+                SkipReason::ScanQuality,
+                "a grey scan: the portrait's colour cannot be compared".into(),
+            );
+        };
+        let Some(hint) = hint_of(doc) else {
+            return CheckResult::Skipped(SkipReason::ScanQuality, "the page's frame could not be found".into());
+        };
+        let Some(portrait) = locate(img, &hint) else {
+            return CheckResult::Skipped(SkipReason::NotFound, "no portrait found on the page".into());
+        };
+        CheckResult::Findings(judge(img, &portrait, hint.exclude.as_ref(), cx.thresholds()))
+    }
+}
+
+/// The `photo` findings on a located portrait.
+fn judge(img: &RgbImage, p: &Portrait, exclude: Option<&Quad>, t: &crate::Thresholds) -> Vec<Finding> {
+    let region = p.region();
+    let mm = p.px_per_mm;
+    let mut out = vec![Finding::new(
+        "photo.portrait",
+        Status::Pass,
+        p.edges.iter().filter(|&&e| e).count() as f32 / 4.0,
+        Evidence::on(region).measured(f64::from(p.rect.width() / mm)).expected(format!(
+            "{:.1} x {:.1} mm, {} of 4 sides on a straight edge",
+            p.rect.width() / mm,
+            p.rect.height() / mm,
+            p.edges.iter().filter(|&&e| e).count()
+        )),
+        format!("portrait of {:.0} x {:.0} mm", p.rect.width() / mm, p.rect.height() / mm),
+    )];
+    let inside = p.rect.grown(-(mm * 1.0).max(2.0));
+    let (near, far) = (p.rect.grown(mm * 1.5), p.rect.grown(mm * 6.0));
+    let excluded = |a: f32, b: f32| exclude.is_some_and(|q| q.contains(p.frame.to_page(a, b)));
+    let ring = |a: f32, b: f32| far.contains(a, b) && !near.contains(a, b) && !excluded(a, b);
+    let (noise_in, noise_out) =
+        (noise(img, &p.frame, inside, |a, b| inside.contains(a, b)), noise(img, &p.frame, far, ring));
+    match (noise_in, noise_out) {
+        (Some((ci, li, _)), Some((co, lo, _))) => {
+            let ratio = ci / co.max(0.5);
+            let status = if ratio > t.photo_max_noise_ratio { Status::Warn } else { Status::Pass };
+            out.push(Finding::new(
+                "photo.noise",
+                status,
+                (1.0 - ratio / (2.0 * t.photo_max_noise_ratio)).clamp(0.0, 1.0),
+                Evidence::on(region)
+                    .measured(f64::from(ratio))
+                    .expected(format!(
+                        "colour noise {ci:.2} inside (lightness {li:.2}), {co:.2} on the page around (lightness {lo:.2})"
+                    ))
+                    .threshold(f64::from(t.photo_max_noise_ratio)),
+                if status == Status::Warn {
+                    format!(
+                        "the portrait's colour noise is {ratio:.1} times the page's around it (at most {:.1}): \
+                         a photo with a noise of its own, pasted in? Look at the portrait's edges",
+                        t.photo_max_noise_ratio
+                    )
+                } else {
+                    format!("the portrait's colour noise is {ratio:.1} times the page's around it")
+                },
+            ));
+        }
+        _ => out.push(Finding::new(
+            "photo.noise",
+            Status::Skipped,
+            0.0,
+            Evidence::on(region),
+            "too few unclipped pixels inside or around the portrait to compare their noise",
+        )),
+    }
+    let (bin, bout) =
+        (blocking(img, &p.frame, inside, |a, b| inside.contains(a, b)), blocking(img, &p.frame, far, ring));
+    match (bin, bout) {
+        (Some(bi), Some(bo)) => {
+            let page_at = bo.at(bi.phase);
+            let foreign = bi.strength > t.photo_max_blocking && page_at - 1.0 < (bi.strength - 1.0) / 2.0;
+            out.push(Finding::new(
+                "photo.compression",
+                if foreign { Status::Warn } else { Status::Pass },
+                (1.0 - (bi.strength - 1.0) / (2.0 * (t.photo_max_blocking - 1.0).max(1e-3))).clamp(0.0, 1.0),
+                Evidence::on(region)
+                    .measured(f64::from(bi.strength))
+                    .expected(format!(
+                        "block grid {:.2} inside at phase ({}, {}); {page_at:.2} on the page around at that phase \
+                         ({:.2} at its own)",
+                        bi.strength, bi.phase.0, bi.phase.1, bo.strength
+                    ))
+                    .threshold(f64::from(t.photo_max_blocking)),
+                if foreign {
+                    format!(
+                        "an 8x8 JPEG block grid inside the portrait (strength {:.2}, at most {:.2}) that the page \
+                         around it does not share ({page_at:.2}): the photo was compressed before it was pasted? \
+                         Look at the portrait's edges",
+                        bi.strength, t.photo_max_blocking
+                    )
+                } else {
+                    format!("no block grid of the portrait's own (strength {:.2}, page {page_at:.2})", bi.strength)
+                },
+            ));
+        }
+        _ => out.push(Finding::new(
+            "photo.compression",
+            Status::Skipped,
+            0.0,
+            Evidence::on(region),
+            "the portrait or the page around it is too small to measure a block grid",
+        )),
+    }
+    // Either trace alone refers the document (real portraits are printed by
+    // many processes the generator does not imitate); both together fail it.
+    let raised = |id: &str| out.iter().any(|f| f.check == id && f.status == Status::Warn);
+    if raised("photo.noise") && raised("photo.compression") {
+        for f in out.iter_mut().filter(|f| f.status == Status::Warn) {
+            f.status = Status::Fail;
+        }
+    }
+    out
+}
