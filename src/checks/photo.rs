@@ -428,7 +428,7 @@ fn refine(img: &RgbImage, f: &Frame, core: FrameRect, ppmm: f32, exclude: Option
         // The normal coordinate of profile index `i`.
         let at = |i: usize| base + outward * (i as f32 - (reach_in + band) as f32);
         let point = |s: f32, q: f32| if along_a { f.to_page(s, q) } else { f.to_page(q, s) };
-        let samples = (((hi - lo) / SEGMENTS as f32) / 2.0).clamp(2.0, 12.0) as usize;
+        let samples = (((hi - lo) / SEGMENTS as f32) / 3.0).clamp(2.0, 8.0) as usize;
         let mut profile = vec![[0.0f32; 3]; SEGMENTS * depth];
         for k in 0..SEGMENTS {
             for i in 0..depth {
@@ -502,7 +502,8 @@ fn refine(img: &RgbImage, f: &Frame, core: FrameRect, ppmm: f32, exclude: Option
 /// satisfy `keep`: each pixel's difference from the mean of its four
 /// neighbours, per channel, split into a colour part (red and blue against
 /// green) and a lightness part (the channels' mean); their magnitudes
-/// averaged over 6 x 6 pixel blocks; and of the blocks, the quietest fifth's
+/// averaged over 6 x 6 pixel blocks (every other one across and down); and
+/// of the blocks, the quietest fifth's
 /// level (the 20th percentile): the flat parts of the region, where print
 /// and picture edges add nothing and only noise remains. Pixels at or near
 /// clipping (any channel of the five below 8 or above 247) are left out, and
@@ -517,8 +518,10 @@ fn noise(img: &RgbImage, f: &Frame, bounds: FrameRect, keep: impl Fn(f32, f32) -
     let mut colour = Vec::new();
     let mut light = Vec::new();
     let px = |x: u32, y: u32| img.get_pixel(x, y).0;
-    for by in (y0..y1.saturating_sub(BLOCK)).step_by(BLOCK as usize) {
-        for bx in (x0..x1.saturating_sub(BLOCK)).step_by(BLOCK as usize) {
+    // Every other block across and down: a quarter of the pixels, still
+    // hundreds of blocks.
+    for by in (y0..y1.saturating_sub(BLOCK)).step_by(2 * BLOCK as usize) {
+        for bx in (x0..x1.saturating_sub(BLOCK)).step_by(2 * BLOCK as usize) {
             let (a, b) = f.to_frame(Point::new((bx + BLOCK / 2) as f32, (by + BLOCK / 2) as f32));
             if !keep(a, b) {
                 continue;
@@ -778,8 +781,13 @@ fn judge(img: &RgbImage, p: &Portrait, exclude: Option<&Quad>, t: &crate::Thresh
             "too few unclipped pixels inside or around the portrait to compare their noise",
         )),
     }
+    // The block grid inside, on a central window of at most 320 x 320
+    // pixels (tens of thousands of steps per phase).
+    let centre = ((inside.a0 + inside.a1) / 2.0, (inside.b0 + inside.b1) / 2.0);
+    let (ha, hb) = ((inside.width() / 2.0).min(160.0), (inside.height() / 2.0).min(160.0));
+    let window = FrameRect { a0: centre.0 - ha, a1: centre.0 + ha, b0: centre.1 - hb, b1: centre.1 + hb };
     let (bin, bout) =
-        (blocking(img, &p.frame, inside, |a, b| inside.contains(a, b)), blocking(img, &p.frame, far, ring));
+        (blocking(img, &p.frame, window, |a, b| window.contains(a, b)), blocking(img, &p.frame, far, ring));
     match (bin, bout) {
         (Some(bi), Some(bo)) => {
             let page_at = bo.at(bi.phase);
