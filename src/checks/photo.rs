@@ -172,10 +172,11 @@ const TONE_DROP: f32 = 40.0;
 /// Finds the portrait on a colour page: cells of about a millimetre whose
 /// luminance lies well below the page's paper, opened by a 5 mm square
 /// (text lines, a few millimetres tall, vanish; a photo's head, hair and
-/// shoulders stay), the largest region that does not touch the image's edge;
-/// then each side of its rectangle in the page's frame moved out to the
-/// strongest straight edge within 12 mm (a portrait's backdrop against the
-/// page). `None` when no region of portrait size is found.
+/// shoulders stay), the largest region that does not touch the image's edge
+/// with its neighbours; then each side of its rectangle in the page's frame
+/// moved out to the nearest strong straight edge that runs along the whole
+/// side (a portrait's backdrop against the page). `None` when no region of
+/// portrait size is found, or the scale is not a positive number.
 ///
 /// # Examples
 ///
@@ -202,6 +203,9 @@ const TONE_DROP: f32 = 40.0;
 /// ```
 pub fn locate(img: &RgbImage, hint: &PageHint) -> Option<Portrait> {
     let (w, h) = img.dimensions();
+    if !hint.px_per_mm.is_finite() || hint.px_per_mm < 1.0 {
+        return None;
+    }
     let cell = hint.px_per_mm.round().clamp(2.0, 64.0) as u32;
     let (cw, ch) = (w / cell, h / cell);
     if cw < 12 || ch < 12 {
@@ -225,9 +229,10 @@ pub fn locate(img: &RgbImage, hint: &PageHint) -> Option<Portrait> {
         *t /= area;
     }
     let paper = quantile(&tone, 0.75)?;
+    let exclude = hint.exclude.map(|q| grown_quad(&q, hint.px_per_mm * 1.5));
     let excluded = |cx: u32, cy: u32| {
         let c = Point::new((cx as f32 + 0.5) * cell as f32, (cy as f32 + 0.5) * cell as f32);
-        hint.exclude.is_some_and(|q| grown_quad(&q, hint.px_per_mm * 1.5).contains(c))
+        exclude.is_some_and(|q| q.contains(c))
     };
     let dark: Vec<bool> = (0..cw * ch)
         .map(|i| tone.get(i as usize).is_some_and(|&t| t < paper - TONE_DROP) && !excluded(i % cw, i / cw))
@@ -833,4 +838,69 @@ fn judge(img: &RgbImage, p: &Portrait, exclude: Option<&Quad>, t: &crate::Thresh
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use image::Rgb;
+
+    use super::*;
+
+    #[test]
+    fn a_scale_that_is_not_a_positive_number_finds_nothing() {
+        let img = RgbImage::from_pixel(300, 200, Rgb([200, 200, 200]));
+        for s in [f32::NAN, 0.0, -3.0, f32::INFINITY] {
+            let hint = PageHint { frame: Frame::along(Point::new(1.0, 0.0)), px_per_mm: s, exclude: None };
+            assert!(locate(&img, &hint).is_none(), "{s}");
+        }
+    }
+
+    #[test]
+    fn a_block_grid_is_found_at_its_phase() {
+        // Flat 8 x 8 blocks whose boundaries fall after columns 2, 10, ...
+        // and after rows 5, 13, ...
+        let img = RgbImage::from_fn(256, 256, |x, y| {
+            let v = ((x + 5) / 8 * 37 + (y + 2) / 8 * 53) % 60 + 100;
+            Rgb([v as u8; 3])
+        });
+        let f = Frame::along(Point::new(1.0, 0.0));
+        let rect = FrameRect { a0: 10.0, a1: 240.0, b0: 10.0, b1: 240.0 };
+        let b = blocking(&img, &f, rect, |_, _| true).unwrap();
+        assert!(b.strength > 3.0, "{}", b.strength);
+        assert_eq!(b.phase, (2, 5));
+        // Smooth content has no phase of its own.
+        let smooth = RgbImage::from_fn(256, 256, |x, y| Rgb([(x / 2 + y / 3) as u8; 3]));
+        let s = blocking(&smooth, &f, rect, |_, _| true).unwrap();
+        assert!(s.strength < 1.2, "{}", s.strength);
+    }
+
+    #[test]
+    fn colour_noise_raises_the_colour_floor_and_lightness_grain_does_not() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % 21) as i32 - 10
+        };
+        // Left half: grain in the lightness only; right half: each channel
+        // its own noise.
+        let img = RgbImage::from_fn(240, 120, |x, _| {
+            let base = [150i32, 120, 100];
+            let v = if x < 120 {
+                let n = next();
+                base.map(|c| c + n)
+            } else {
+                base.map(|c| c + next() / 2)
+            };
+            Rgb(v.map(|c| c.clamp(0, 255) as u8))
+        });
+        let f = Frame::along(Point::new(1.0, 0.0));
+        let left = FrameRect { a0: 2.0, a1: 116.0, b0: 2.0, b1: 116.0 };
+        let right = FrameRect { a0: 124.0, a1: 236.0, b0: 2.0, b1: 116.0 };
+        let (lc, ll, _) = noise(&img, &f, left, |a, b| left.contains(a, b)).unwrap();
+        let (rc, _, _) = noise(&img, &f, right, |a, b| right.contains(a, b)).unwrap();
+        assert!(lc < 0.5 && ll > 2.0, "grain: colour {lc}, lightness {ll}");
+        assert!(rc > 1.5, "colour noise: {rc}");
+    }
 }
