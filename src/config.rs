@@ -334,15 +334,15 @@ pub struct Thresholds {
     /// `uv.features` warns when less than this area fluoresces (mm²).
     /// Default 2.
     pub uv_min_feature_mm2: f32,
-    /// `photo.noise` fails when the portrait's colour noise floor is more
+    /// `photo.noise` warns when the portrait's colour noise floor is more
     /// than this many times the page's around it. Default 1.3 (generated
     /// genuine documents of seeds 71000 and 72000: 99th percentile 1.0, one
     /// in 357 above 1.3).
     pub photo_max_noise_ratio: f32,
-    /// `photo.compression` fails when an 8x8 block grid inside the portrait
+    /// `photo.compression` warns when an 8x8 block grid inside the portrait
     /// is stronger than this (the block-boundary steps over the others')
-    /// and the page around shows less than half of it. Default 1.6 (the same
-    /// genuine documents: at most 1.5).
+    /// and the page around shows less than half of it (both warning: the
+    /// two fail). Default 1.6 (the same genuine documents: at most 1.5).
     pub photo_max_blocking: f32,
 }
 

@@ -586,8 +586,8 @@ impl Report {
 pub const PHYSICAL_FAMILIES: [&str; 5] = ["print", "tamper", "photo", "ir", "uv"];
 
 /// The families that judge the page without the MRZ's reading (they run on
-/// pages with no MRZ): their warnings refer a document whose MRZ could not
-/// be read.
+/// pages with no MRZ): their warnings refer a document on which no MRZ was
+/// read at all.
 pub const PAGE_FAMILIES: [&str; 2] = ["tamper", "photo"];
 
 impl Finding {
@@ -602,9 +602,10 @@ impl Finding {
 /// 1. any `inconclusive` finding (the reading cannot be trusted, or there
 ///    is no MRZ): `refer` if the print or the page failed
 ///    ([`PHYSICAL_FAMILIES`]: an MRZ that is not OCR-B is suspicious however
-///    it reads, and an officer should look) or a check of the page that does
-///    not rest on the MRZ's reading warned ([`PAGE_FAMILIES`]: a portrait
-///    that looks pasted on a card with no MRZ), `unreadable` otherwise: a
+///    it reads, and an officer should look) or, when no MRZ was read at all
+///    (`mrz.read`), a check of the page warned ([`PAGE_FAMILIES`]: a
+///    portrait that looks pasted on a card with no MRZ), `unreadable`
+///    otherwise: a
 ///    scan that cannot be judged is never reported as forged;
 /// 2. else `fail` if any failed, `refer` if any warned, `pass` otherwise.
 ///
@@ -621,14 +622,19 @@ impl Finding {
 /// assert_eq!(verdict_of(&[f("mrz.check_digit.composite", Status::Fail), unsure.clone()]), Verdict::Unreadable);
 /// assert_eq!(verdict_of(&[f("print.font", Status::Fail), unsure.clone()]), Verdict::Refer);
 /// assert_eq!(verdict_of(&[f("print.font", Status::Warn), unsure.clone()]), Verdict::Unreadable);
-/// assert_eq!(verdict_of(&[f("photo.noise", Status::Warn), unsure]), Verdict::Refer);
+/// assert_eq!(verdict_of(&[f("photo.noise", Status::Warn), unsure]), Verdict::Unreadable);
+/// let no_mrz = f("mrz.read", Status::Inconclusive);
+/// assert_eq!(verdict_of(&[f("photo.noise", Status::Warn), no_mrz]), Verdict::Refer);
 /// ```
 pub fn verdict_of(findings: &[Finding]) -> Verdict {
     let any = |s: Status| findings.iter().any(|f| f.status == s);
+    // No MRZ at all (not merely a doubtful character): the page's own
+    // checks are all there is to go on.
+    let no_mrz = || findings.iter().any(|f| f.check == "mrz.read" && f.status == Status::Inconclusive);
     let physical_fail = || {
         findings.iter().any(|f| {
             (f.status == Status::Fail && PHYSICAL_FAMILIES.contains(&f.family()))
-                || (f.status == Status::Warn && PAGE_FAMILIES.contains(&f.family()))
+                || (f.status == Status::Warn && PAGE_FAMILIES.contains(&f.family()) && no_mrz())
         })
     };
     if any(Status::Inconclusive) {

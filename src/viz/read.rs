@@ -160,21 +160,29 @@ pub fn read_lines(
     let [a, b, _, _] = mrz_zone.corners;
     let direction = Point::new(b.x - a.x, b.y - a.y);
     let norm = direction.x.hypot(direction.y).max(1e-3);
-    // A page holds a few dozen lines; noise or a damaged image can hold
-    // hundreds: only the MAX_LINES with the most glyphs are read, so a bad
-    // scan costs no more than a full page.
-    let mut counts: Vec<usize> = lines.iter().map(|l| l.glyphs).collect();
-    counts.sort_unstable_by(|a, b| b.cmp(a));
-    let least = counts.get(MAX_LINES.saturating_sub(1)).copied().unwrap_or(0);
+    // Lines across the page's direction (vertical print), the MRZ's own and
+    // single glyphs are not read. A page holds a few dozen lines; noise or a
+    // damaged image can hold hundreds: only the MAX_LINES with the most
+    // glyphs are read, in page order, so a bad scan costs no more than a
+    // full page.
+    let mut wanted: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            let [p, q, _, _] = l.quad.corners;
+            let cos = ((q.x - p.x) * direction.x + (q.y - p.y) * direction.y).abs()
+                / ((q.x - p.x).hypot(q.y - p.y).max(1e-3) * norm);
+            !mrz_zone.contains(l.quad.centre()) && l.glyphs >= 2 && cos >= 0.94
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if wanted.len() > MAX_LINES {
+        wanted.sort_by_key(|&i| std::cmp::Reverse(lines.get(i).map_or(0, |l| l.glyphs)));
+        wanted.truncate(MAX_LINES);
+        wanted.sort_unstable();
+    }
     let mut images: Vec<(LineImage, f32)> = Vec::new();
-    for l in lines.iter().filter(|l| l.glyphs >= least).take(MAX_LINES) {
-        // Lines across the page's direction (vertical print) are not read.
-        let [p, q, _, _] = l.quad.corners;
-        let cos = ((q.x - p.x) * direction.x + (q.y - p.y) * direction.y).abs()
-            / ((q.x - p.x).hypot(q.y - p.y).max(1e-3) * norm);
-        if mrz_zone.contains(l.quad.centre()) || l.glyphs < 2 || cos < 0.94 {
-            continue;
-        }
+    for l in wanted.iter().filter_map(|&i| lines.get(i)) {
         if let Some(img) = line_image(grey, &l.quad, l.height, direction) {
             images.push((img, l.height));
         }
