@@ -179,6 +179,17 @@ impl<'d> Context<'d> {
     pub fn thresholds(&self) -> &'d Thresholds {
         &self.config.thresholds
     }
+
+    /// The visible page, or the skip of a family that needs one: MRZ text
+    /// has none (`not_applicable`, "MRZ text input: `missing`"), an image
+    /// that did not decode neither (`no_mrz`).
+    #[cfg(feature = "ocr")]
+    pub(crate) fn page_or_skip(&self, missing: &str) -> Result<&'d crate::scan::Page, CheckResult> {
+        self.document.page().ok_or_else(|| match self.document.kind() {
+            InputKind::Text => CheckResult::Skipped(SkipReason::NotApplicable, format!("MRZ text input: {missing}")),
+            InputKind::Image => CheckResult::Skipped(SkipReason::NoMrz, "the image did not decode".into()),
+        })
+    }
 }
 
 /// The check families a verifier runs.

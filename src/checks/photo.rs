@@ -721,13 +721,9 @@ impl Check for PortraitCheck {
 
     fn run(&self, cx: &Context<'_>) -> CheckResult {
         let doc = cx.document();
-        let Some(page) = doc.page() else {
-            return match doc.kind() {
-                crate::InputKind::Text => {
-                    CheckResult::Skipped(SkipReason::NotApplicable, "MRZ text input: no portrait to examine".into())
-                }
-                crate::InputKind::Image => CheckResult::Skipped(SkipReason::NoMrz, "the image did not decode".into()),
-            };
+        let page = match cx.page_or_skip("no portrait to examine") {
+            Ok(page) => page,
+            Err(skip) => return skip,
         };
         let Some(img) = page.colour() else {
             return CheckResult::Skipped(

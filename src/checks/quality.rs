@@ -11,7 +11,7 @@
 use super::stats::{median, quantile};
 use super::{Check, CheckResult, Context};
 use crate::read::MrzReading;
-use crate::report::{Evidence, Finding, SkipReason, Status};
+use crate::report::{Evidence, Finding, Status};
 use crate::scan::PITCH;
 
 /// The `quality` family.
@@ -29,13 +29,9 @@ impl Check for QualityCheck {
 
     fn run(&self, cx: &Context<'_>) -> CheckResult {
         let doc = cx.document();
-        let Some(page) = doc.page() else {
-            return match doc.kind() {
-                crate::InputKind::Text => {
-                    CheckResult::Skipped(SkipReason::NotApplicable, "MRZ text input: no scan to judge".into())
-                }
-                crate::InputKind::Image => CheckResult::Skipped(SkipReason::NoMrz, "the image did not decode".into()),
-            };
+        let page = match cx.page_or_skip("no scan to judge") {
+            Ok(page) => page,
+            Err(skip) => return skip,
         };
         let t = cx.thresholds();
         let mut out = Vec::new();

@@ -5,7 +5,7 @@
 //! takes the value the page now shows.
 
 use image::codecs::jpeg::JpegEncoder;
-use image::{ExtendedColorType, ImageEncoder};
+use image::{ExtendedColorType, ImageEncoder, RgbImage};
 
 use super::Forgery;
 use crate::specimen::art;
@@ -95,21 +95,34 @@ fn set_viz(viz: &mut VizValues, key: &str, value: String) {
     *slot = value;
 }
 
-/// Replaces the portrait with another face, compressed hard and noisier, pasted
-/// with hard edges.
-fn substitute_portrait(canvas: &mut Canvas, b: Bounds, rng: &mut Rng) -> Result<(), image::ImageError> {
+/// Another face for the portrait's bounds `b`, drawn on its own canvas and
+/// JPEG-compressed at a quality drawn from `quality` (the forger's photo as
+/// it came from its camera or file).
+fn other_face(canvas: &Canvas, b: Bounds, rng: &mut Rng, quality: (i64, i64)) -> Result<RgbImage, image::ImageError> {
     let (w, h) = ((b.x1 - b.x0).round().max(2.0) as u32, (b.y1 - b.y0).round().max(2.0) as u32);
     let paper = Paper { vis: [240, 240, 240], ir: 230, uv: [20, 20, 30] };
     let mut other = Canvas::new(w, h, canvas.ppmm, paper);
     let mut face_rng = rng.fork(0xFACE);
     art::portrait(&mut other, Bounds { x0: 0.0, y0: 0.0, x1: w as f32, y1: h as f32 }, &mut face_rng);
+    let mut jpeg = Vec::new();
+    let q = rng.range(quality.0, quality.1) as u8;
+    JpegEncoder::new_with_quality(&mut jpeg, q).write_image(other.vis.as_raw(), w, h, ExtendedColorType::Rgb8)?;
+    Ok(image::load_from_memory(&jpeg)?.to_rgb8())
+}
+
+/// A pasted photo's infrared level: a photo print's dyes are partly dark in
+/// infrared, less than carbon print.
+fn photo_ir(v: [u8; 3]) -> f32 {
+    (0.3 * f32::from(v[0]) + 0.59 * f32::from(v[1]) + 0.11 * f32::from(v[2])) * 0.55 + 14.0
+}
+
+/// Replaces the portrait with another face, compressed hard and noisier, pasted
+/// with hard edges.
+fn substitute_portrait(canvas: &mut Canvas, b: Bounds, rng: &mut Rng) -> Result<(), image::ImageError> {
     // Only the visible and infrared bands are replaced: the page's ultraviolet
     // band keeps the genuine portrait's dark print (a shortcut; a photo
     // pasted over it would cover it in every band).
-    let mut jpeg = Vec::new();
-    let q = rng.range(18, 45) as u8;
-    JpegEncoder::new_with_quality(&mut jpeg, q).write_image(other.vis.as_raw(), w, h, ExtendedColorType::Rgb8)?;
-    let photo = image::load_from_memory(&jpeg)?.to_rgb8();
+    let photo = other_face(canvas, b, rng, (18, 45))?;
     let mut noise = rng.fork(0xBEEF);
     let sigma = rng.uniform(5.0, 12.0) as f32;
     let (x0, y0) = (b.x0.round() as u32, b.y0.round() as u32);
@@ -121,8 +134,7 @@ fn substitute_portrait(canvas: &mut Canvas, b: Bounds, rng: &mut Rng) -> Result<
                 *ch = (f32::from(*ch) + noise.normal_fast() * sigma + 0.5).max(0.0) as u8;
             }
             canvas.vis.put_pixel(tx, ty, image::Rgb(v));
-            let lum = (0.3 * f32::from(v[0]) + 0.59 * f32::from(v[1]) + 0.11 * f32::from(v[2])) * 0.55 + 14.0;
-            canvas.ir.put_pixel(tx, ty, image::Luma([lum as u8]));
+            canvas.ir.put_pixel(tx, ty, image::Luma([photo_ir(v) as u8]));
         }
     }
     Ok(())
@@ -133,15 +145,8 @@ fn substitute_portrait(canvas: &mut Canvas, b: Bounds, rng: &mut Rng) -> Result<
 /// colours matched to the portrait it covers (each channel's mean and spread)
 /// and its edges blended into it over 0.5 to 1.5 mm.
 fn substitute_feathered(canvas: &mut Canvas, b: Bounds, rng: &mut Rng) -> Result<(), image::ImageError> {
-    let (w, h) = ((b.x1 - b.x0).round().max(2.0) as u32, (b.y1 - b.y0).round().max(2.0) as u32);
-    let paper = Paper { vis: [240, 240, 240], ir: 230, uv: [20, 20, 30] };
-    let mut other = Canvas::new(w, h, canvas.ppmm, paper);
-    let mut face_rng = rng.fork(0xFACE);
-    art::portrait(&mut other, Bounds { x0: 0.0, y0: 0.0, x1: w as f32, y1: h as f32 }, &mut face_rng);
-    let mut jpeg = Vec::new();
-    let q = rng.range(50, 90) as u8;
-    JpegEncoder::new_with_quality(&mut jpeg, q).write_image(other.vis.as_raw(), w, h, ExtendedColorType::Rgb8)?;
-    let photo = image::load_from_memory(&jpeg)?.to_rgb8();
+    let photo = other_face(canvas, b, rng, (50, 90))?;
+    let (w, h) = photo.dimensions();
     let (x0, y0) = (b.x0.round() as u32, b.y0.round() as u32);
     let (cw, ch) = (canvas.width(), canvas.height());
     let inside = |x: u32, y: u32| x0 + x < cw && y0 + y < ch;
@@ -190,9 +195,8 @@ fn substitute_feathered(canvas: &mut Canvas, b: Bounds, rng: &mut Rng) -> Result
             *out = (pasted * alpha + f32::from(u) * (1.0 - alpha) + 0.5).clamp(0.0, 255.0) as u8;
         }
         canvas.vis.put_pixel(x0 + x, y0 + y, image::Rgb(v));
-        let lum = (0.3 * f32::from(v[0]) + 0.59 * f32::from(v[1]) + 0.11 * f32::from(v[2])) * 0.55 + 14.0;
         let ir = f32::from(canvas.ir.get_pixel(x0 + x, y0 + y).0[0]);
-        canvas.ir.put_pixel(x0 + x, y0 + y, image::Luma([(lum * alpha + ir * (1.0 - alpha)) as u8]));
+        canvas.ir.put_pixel(x0 + x, y0 + y, image::Luma([(photo_ir(v) * alpha + ir * (1.0 - alpha)) as u8]));
     }
     Ok(())
 }
