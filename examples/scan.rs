@@ -28,6 +28,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Read, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -206,34 +207,48 @@ struct Printer {
 }
 
 impl Printer {
-    fn print(&mut self, report: &Report) {
-        self.tally.add(report);
+    /// Prints one report; breaks once the output cannot be written (a
+    /// closed pipe, a full disk), so the batch stops instead of judging
+    /// documents nobody will see.
+    fn print(&mut self, report: &Report) -> ControlFlow<()> {
         if self.failed.is_some() {
-            return;
+            return ControlFlow::Break(());
         }
+        self.tally.add(report);
         let mut out = self.out.lock();
         let written = match self.format {
             Format::Json => report.to_json().map_err(std::io::Error::other).and_then(|j| writeln!(out, "{j}")),
             Format::Text => write!(out, "{report}"),
         }
         .and_then(|()| out.flush());
-        if let Err(e) = written {
-            self.failed = Some(e);
+        match written {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                self.failed = Some(e);
+                ControlFlow::Break(())
+            }
         }
     }
 }
 
 /// Reads MRZ text: a file (as the library's loaders read files) or stdin,
-/// at most `max` bytes.
-fn read_text_input(file: &str, max: u64) -> Result<(String, Vec<u8>), String> {
+/// at most `max` bytes. A file that cannot be read is the input's problem,
+/// reported as a mistyped image path is (an `io` report, then exit 2).
+fn read_text_input(file: &str, max: u64) -> Result<(String, Vec<u8>), Error> {
     if file != "-" {
-        let bytes = read_file_within(Path::new(file), max).map_err(|e| format!("{file}: {e}: check the path"))?;
-        return Ok((file.to_owned(), bytes));
+        let path = Path::new(file);
+        let bytes = read_file_within(path, max).map_err(|e| Error::io(path, e))?;
+        return Ok((source_name(path), bytes));
     }
     let mut bytes = Vec::new();
-    std::io::stdin().lock().take(max.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| format!("stdin: {e}"))?;
+    let stdin = Path::new("stdin");
+    std::io::stdin().lock().take(max.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| Error::io(stdin, e))?;
     if bytes.len() as u64 > max {
-        return Err(format!("stdin: more than {} MiB of text: split it into smaller files", max >> 20));
+        let e = std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("more than {} MiB of text: split it into smaller files", max >> 20),
+        );
+        return Err(Error::io(stdin, e));
     }
     Ok(("stdin".to_owned(), bytes))
 }
@@ -273,19 +288,19 @@ fn main() -> ExitCode {
     let mut printer = Printer { format, out: std::io::stdout(), tally: Tally::default(), failed: None };
 
     if let Some(file) = &args.mrz_text {
-        let (name, bytes) = match read_text_input(file, limits.max_file) {
-            Ok(x) => x,
-            Err(e) => {
-                eprintln!("scan: {e}");
-                return ExitCode::from(2);
+        match read_text_input(file, limits.max_file) {
+            Ok((name, bytes)) => {
+                let text = decode_text(&bytes);
+                let _ = verifier.verify_texts_each(&split_documents(&name, &text), window, |r| printer.print(&r));
             }
-        };
-        let text = decode_text(&bytes);
-        verifier.verify_texts_each(&split_documents(&name, &text), window, |r| printer.print(&r));
+            Err(e) => {
+                let _ = printer.print(&verifier.unreadable(&source_name(Path::new(file)), e));
+            }
+        }
     }
 
     let mut skipped = 0;
-    if !args.paths.is_empty() {
+    if !args.paths.is_empty() && printer.failed.is_none() {
         let mut walk = Walk::default();
         for p in &args.paths {
             walk.arg(p);
@@ -333,11 +348,15 @@ fn main() -> ExitCode {
         while !rest.is_empty() {
             let problem = rest.iter().position(|d| walk.problems.contains_key(&d.visible)).unwrap_or(rest.len());
             let (run, after) = rest.split_at(problem);
-            verifier.verify_files_each(run, window, inspect, |r| printer.print(&r));
+            if verifier.verify_files_each(run, window, inspect, |r| printer.print(&r)).is_break() {
+                break;
+            }
             if let Some((folder, tail)) = after.split_first() {
                 if let Some(e) = walk.problems.remove(&folder.visible) {
                     let report = verifier.unreadable(&source_name(&folder.visible), Error::io(&folder.visible, e));
-                    printer.print(&report);
+                    if printer.print(&report).is_break() {
+                        break;
+                    }
                 }
                 bar.inc(1);
                 rest = tail;

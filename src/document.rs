@@ -57,6 +57,9 @@ pub struct Document {
     pub(crate) viz: Option<crate::viz::VizReading>,
     #[cfg(feature = "ocr")]
     pub(crate) reading: Option<crate::read::MrzReading>,
+    /// Other MRZs on the page than the one read (a second document).
+    #[cfg(feature = "ocr")]
+    pub(crate) other_zones: Vec<crate::read::OtherZone>,
     /// The infrared and ultraviolet companions' registrations to the page.
     #[cfg(feature = "ocr")]
     pub(crate) registered: [Option<crate::checks::bands::Registration>; 2],
@@ -86,6 +89,8 @@ impl Document {
             viz: None,
             #[cfg(feature = "ocr")]
             reading: None,
+            #[cfg(feature = "ocr")]
+            other_zones: Vec::new(),
             #[cfg(feature = "ocr")]
             registered: [None, None],
         }
@@ -145,6 +150,10 @@ impl Document {
         }
         #[allow(unused_mut)]
         let mut summary = ScanSummary { bands: self.bands(), ..ScanSummary::default() };
+        #[cfg(feature = "image")]
+        {
+            summary.reduction = self.visible.as_ref().map(crate::scan::Page::reduction).filter(|&k| k > 1);
+        }
         #[cfg(feature = "ocr")]
         if let Some(r) = &self.reading {
             summary.quad = Some(r.zone);
@@ -197,6 +206,13 @@ impl Document {
     /// The MRZ read from the image, with its geometry.
     pub fn reading(&self) -> Option<&crate::read::MrzReading> {
         self.reading.as_ref()
+    }
+
+    /// Other MRZs found on the page than the one read, each read with every
+    /// check digit holding: the page holds more than one document (two on
+    /// the scanner bed, a visa facing the data page). Empty for one.
+    pub fn other_zones(&self) -> &[crate::read::OtherZone] {
+        &self.other_zones
     }
 
     /// Where a companion band's pixels lie relative to the visible page's,

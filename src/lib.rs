@@ -94,7 +94,7 @@ pub use image;
 #[cfg(feature = "ocr")]
 pub use input::{ImageInput, Scan, ScanFiles, group_companions, read_file_within, source_name};
 #[cfg(feature = "ocr")]
-pub use read::{GlyphReading, LineFit, MrzReading};
+pub use read::{GlyphReading, LineFit, MrzReading, OtherZone};
 pub use report::{
     Band, CheckRun, Evidence, Finding, PAGE_FAMILIES, PHYSICAL_FAMILIES, Report, ReportError, RunStatus, ScanSummary,
     SkipReason, Status, TextSpan, Timings, Value, Verdict, VizField, VizSummary, verdict_of,

@@ -346,6 +346,12 @@ pub struct ScanSummary {
     /// Lowest first-choice probability of the character model.
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub min_confidence: Option<f32>,
+    /// When the visible image was too large for the memory budget and was
+    /// decoded at a reduced resolution: the factor (2, 3 or 4). Every pixel
+    /// measure of the report is then of the reduced page: multiply by it
+    /// for the file's pixels.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub reduction: Option<u32>,
 }
 
 /// Whether a check family ran on a document.

@@ -65,26 +65,62 @@ fn a_hostile_folder_gives_each_document_its_report_and_goes_on() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Runs the scanner as an unprivileged user when this process is root
+/// (permissions do not bind root, so a locked folder could not be tried):
+/// the binary is linked or copied into `dir`, where `nobody` can run it.
+#[cfg(unix)]
+fn scan_unprivileged(dir: &Path, args: &[&str]) -> (i32, Vec<Value>, String) {
+    use std::os::unix::process::CommandExt;
+    // The effective user from `id -u` (the tests do not link libc).
+    let uid = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
+    if uid.ok().as_deref() != Some("0") {
+        return scan_in(dir, args, b"");
+    }
+    let bin = dir.join("scan-unprivileged");
+    if std::fs::hard_link(example("scan"), &bin).is_err() {
+        std::fs::copy(example("scan"), &bin).unwrap();
+    }
+    let mut cmd = Command::new(&bin);
+    cmd.args(args).current_dir(dir).uid(65534).gid(65534);
+    let out = run_within(cmd, b"", Duration::from_secs(120));
+    let _ = std::fs::remove_file(&bin);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let reports = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    (out.status.code().unwrap_or(-1), reports, String::from_utf8(out.stderr).unwrap())
+}
+
 #[cfg(unix)]
 #[test]
-fn a_folder_that_cannot_be_listed_is_reported_and_the_walk_goes_on() {
+fn a_folder_or_file_that_cannot_be_read_is_reported_and_the_walk_goes_on() {
     use std::os::unix::fs::PermissionsExt;
     let dir = scratch("locked");
     std::fs::create_dir_all(dir.join("d/locked")).unwrap();
     copy_scan("2026-00001.jpg", &dir.join("d/a.jpg"));
-    std::fs::set_permissions(dir.join("d/locked"), std::fs::Permissions::from_mode(0o000)).unwrap();
-    if std::fs::read_dir(dir.join("d/locked")).is_ok() {
-        // Root reads every folder: the case cannot be made here.
-        std::fs::set_permissions(dir.join("d/locked"), std::fs::Permissions::from_mode(0o755)).unwrap();
-        let _ = std::fs::remove_dir_all(&dir);
-        return;
+    copy_scan("2026-00003.jpg", &dir.join("d/locked/hidden.jpg"));
+    copy_scan("2026-00004.jpg", &dir.join("d/secret.jpg"));
+    copy_scan("2026-00002.jpg", &dir.join("d/z.jpg"));
+    let mode = |p: &str, m: u32| std::fs::set_permissions(dir.join(p), std::fs::Permissions::from_mode(m)).unwrap();
+    // Readable by everyone but these two (the scratch folder is the
+    // process's; an unprivileged user walks it).
+    for p in ["", "d"] {
+        mode(p, 0o755);
     }
-    let (code, reports, stderr) = scan_in(&dir, &["d", "--reference-date", "2026-06-01"], b"");
-    std::fs::set_permissions(dir.join("d/locked"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    mode("d/locked", 0o000);
+    mode("d/secret.jpg", 0o000);
+    let (code, reports, stderr) = scan_unprivileged(&dir, &["d", "--reference-date", "2026-06-01"]);
+    mode("d/locked", 0o755);
+    mode("d/secret.jpg", 0o644);
     assert_eq!(code, 1, "{stderr}");
-    assert_eq!(sources(&reports), ["d/a.jpg", "d/locked"], "in walk order");
-    assert_eq!(reports[1]["error"]["kind"], "io");
+    assert_eq!(sources(&reports), ["d/a.jpg", "d/locked", "d/secret.jpg", "d/z.jpg"], "in walk order: {stderr}");
+    for r in [&reports[1], &reports[2]] {
+        assert_eq!(r["verdict"], "unreadable");
+        assert_eq!(r["error"]["kind"], "io");
+        let message = r["error"]["message"].as_str().unwrap();
+        assert!(message.contains("ermission denied"), "{message}");
+    }
+    assert!(reports[1]["error"]["message"].as_str().unwrap().contains("d/locked"), "the locked folder is named");
     assert_eq!(reports[0]["verdict"], "pass");
+    assert_eq!(reports[3]["verdict"], "pass", "the walk goes on after them");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -136,34 +172,87 @@ fn text_input_is_decoded_leniently_document_by_document() {
 }
 
 #[test]
-fn an_image_beyond_the_memory_budget_is_refused_with_its_size_and_the_limit() {
+fn a_closed_output_stops_the_batch() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    // 40 000 documents take seconds to judge; the reader wants one report.
+    let input = format!("{TD3}\n").repeat(40_000);
+    let mut child = Command::new(example("scan"))
+        .args(["--mrz-text", "-", "--jobs", "1", "--reference-date", "2010-01-01"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(first.contains("\"verdict\":\"pass\""), "{first}");
+    // The reader went away (as `| head -1` does).
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let Ok(out) = rx.recv_timeout(Duration::from_secs(120)) else {
+        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+        panic!("the scanner went on after its output closed");
+    };
+    let out = out.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("writing the report"), "{stderr}");
+    let _ = writer.join();
+}
+
+#[test]
+fn an_image_beyond_the_memory_budget_is_reduced_or_refused_with_its_size_and_the_limit() {
     let dir = scratch("budget");
-    // 2000 x 2000 RGBA of 16 bits: 31 MB of pixels, a small file. Under a
-    // 128 MiB budget one worker may decode 16 MiB.
-    let big = image::ImageBuffer::<image::Rgba<u16>, Vec<u16>>::from_pixel(2000, 2000, image::Rgba([65535; 4]));
-    image::DynamicImage::ImageRgba16(big).save(dir.join("big.png")).unwrap();
+    // Under a 128 MiB budget one worker may decode 16 MiB. A scan stored
+    // three times larger as 16-bit RGBA PNG (2661 x 1887, 38 MiB of pixels)
+    // is decoded at half its resolution and read; the same pixels as WebP,
+    // which has no reduced decoding, are refused with their size.
+    let scan = image::open(root().join("fixtures/specimens/2026-00002.jpg")).unwrap();
+    let (w, h) = (scan.width() * 3, scan.height() * 3);
+    let big = scan.resize_exact(w, h, image::imageops::FilterType::Triangle);
+    image::DynamicImage::ImageRgba16(big.to_rgba16()).save(dir.join("big.png")).unwrap();
+    image::DynamicImage::ImageRgba8(big.to_rgba8()).save(dir.join("big.webp")).unwrap();
     copy_scan("2026-00001.jpg", &dir.join("ok.jpg"));
     let (code, reports, stderr) = scan_in(
         &dir,
-        &["big.png", "ok.jpg", "--jobs", "1", "--max-memory", "128M", "--reference-date", "2026-06-01"],
+        &["big.png", "big.webp", "ok.jpg", "--jobs", "1", "--max-memory", "128M", "--reference-date", "2026-06-01"],
         b"",
     );
     assert_eq!(code, 1, "{stderr}");
-    assert_eq!(reports.len(), 2);
-    assert_eq!(reports[0]["error"]["kind"], "too_large");
-    let message = reports[0]["error"]["message"].as_str().unwrap();
-    assert!(message.contains("2000 x 2000") && message.contains("16 MiB"), "{message}");
-    assert_eq!(reports[1]["verdict"], "pass", "the batch goes on");
+    assert_eq!(reports.len(), 3);
+    assert_eq!(reports[0]["verdict"], "pass", "{}", reports[0]);
+    assert_eq!(reports[0]["scan"]["reduction"], 2);
+    assert_eq!(reports[1]["error"]["kind"], "too_large", "{}", reports[1]);
+    let message = reports[1]["error"]["message"].as_str().unwrap();
+    assert!(message.contains(&format!("{w} x {h}")) && message.contains("16 MiB"), "{message}");
+    assert_eq!(reports[2]["verdict"], "pass", "the batch goes on");
+    assert!(reports[2]["scan"].get("reduction").is_none(), "an ordinary scan is decoded whole");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_mistyped_path_alone_is_an_input_error() {
     let dir = scratch("typo");
-    let (code, reports, stderr) = scan_in(&dir, &["no-such-scan.jpg"], b"");
-    assert_eq!(code, 2, "{stderr}");
-    assert_eq!(reports.len(), 1, "its report is still printed");
-    assert_eq!(reports[0]["error"]["kind"], "io");
-    assert!(stderr.contains("check the paths"), "{stderr}");
+    // A mistyped image path and a mistyped text path have one shape: an
+    // `io` report naming the path, then exit 2.
+    for (args, name) in
+        [(&["no-such-scan.jpg"][..], "no-such-scan.jpg"), (&["--mrz-text", "no-such.txt"], "no-such.txt")]
+    {
+        let (code, reports, stderr) = scan_in(&dir, args, b"");
+        assert_eq!(code, 2, "{stderr}");
+        assert_eq!(reports.len(), 1, "its report is still printed");
+        assert_eq!(reports[0]["source"], name);
+        assert_eq!(reports[0]["verdict"], "unreadable");
+        assert_eq!(reports[0]["error"]["kind"], "io");
+        assert!(stderr.contains("check the paths"), "{stderr}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -109,9 +109,9 @@ fn text_format_and_repair() {
 
 #[test]
 fn run_failures_exit_two() {
-    let (code, _, stderr) = run(&["--mrz-text", "fixtures/does-not-exist.txt"], None);
+    let (code, stdout, _) = run(&["--mrz-text", "fixtures/does-not-exist.txt"], None);
     assert_eq!(code, 2);
-    assert!(stderr.contains("does-not-exist"));
+    assert!(stdout.contains("does-not-exist"), "the report names the file: {stdout}");
     let (code, _, _) = run(&["--mrz-text", "-", "--reference-date", "2026-13-01"], Some(""));
     assert_eq!(code, 2);
 }

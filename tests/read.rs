@@ -344,3 +344,56 @@ fn webp_is_read_under_the_same_limits() {
     let tight = mrtd_verify::DecodeLimits::default().max_alloc(1 << 20);
     assert!(matches!(mrtd_verify::scan::decode(&bytes, &tight), Err(mrtd_verify::scan::ScanError::TooLarge { .. })));
 }
+
+/// Two documents rendered cleanly, laid on one white scanner bed.
+fn two_on_one_bed(seed: u64, side_by_side: bool) -> (Vec<u8>, [Vec<String>; 2]) {
+    use mrtd_verify::image::{DynamicImage, Rgb, RgbImage, imageops};
+    let g = Generator::new(CorpusOptions::default().bands(false).reference(crate::common::reference())).unwrap();
+    let a = g.render(seed, 1, Format::Td3, Truth::Genuine, Condition::Clean).unwrap();
+    let b = g.render(seed, 2, Format::Td1, Truth::Genuine, Condition::Clean).unwrap();
+    let (ia, ib) = (
+        mrtd_verify::image::load_from_memory(&a.visible).unwrap(),
+        mrtd_verify::image::load_from_memory(&b.visible).unwrap(),
+    );
+    let (w, h) = if side_by_side {
+        (ia.width() + ib.width() + 60, ia.height().max(ib.height()) + 40)
+    } else {
+        (ia.width().max(ib.width()) + 40, ia.height() + ib.height() + 60)
+    };
+    let mut bed = RgbImage::from_pixel(w, h, Rgb([245, 245, 242]));
+    imageops::overlay(&mut bed, &ia.to_rgb8(), 20, 20);
+    let (bx, by) = if side_by_side { (i64::from(ia.width()) + 40, 20) } else { (20, i64::from(ia.height()) + 40) };
+    imageops::overlay(&mut bed, &ib.to_rgb8(), bx, by);
+    let mut out = Vec::new();
+    DynamicImage::ImageRgb8(bed)
+        .write_to(&mut std::io::Cursor::new(&mut out), mrtd_verify::image::ImageFormat::Jpeg)
+        .unwrap();
+    (out, [a.label.mrz_lines.clone(), b.label.mrz_lines.clone()])
+}
+
+/// Two documents on one scanner bed, side by side or one above the other:
+/// the page is not judged as one document (its visual zone and portrait
+/// would be compared with the wrong MRZ); the report names the second
+/// zone and asks for each document alone.
+#[test]
+fn two_documents_on_one_bed_are_told_not_judged_as_one() {
+    for (seed, side_by_side) in [(5, true), (6, false)] {
+        let (bytes, lines) = two_on_one_bed(seed, side_by_side);
+        let r = verifier().verify_image("bed.jpg", &bytes);
+        assert_eq!(r.verdict, Verdict::Unreadable, "seed {seed}: {:?}", r.findings);
+        let read = r.mrz.as_ref().map(|m| m.lines.clone()).unwrap_or_default();
+        let (i, _) = lines.iter().enumerate().find(|(_, l)| **l == read).expect("one of the two MRZs is read exactly");
+        let other = lines.get(1 - i).unwrap();
+        let found: Vec<_> = r.findings.iter().filter(|f| f.check == "mrz.other_zone").collect();
+        assert_eq!(found.len(), 1, "seed {seed}: {found:?}");
+        // The other document's number, as its MRZ prints it.
+        let parsed = mrtd_verify::mrz::parse_lines(&other.iter().map(String::as_str).collect::<Vec<_>>()).unwrap();
+        let number = parsed.document_number().to_string();
+        assert!(
+            found[0].message.contains(&number) && found[0].message.contains("scan each document alone"),
+            "{}",
+            found[0].message
+        );
+        assert!(found[0].evidence.region.is_some(), "the second zone is shown on the page");
+    }
+}

@@ -93,3 +93,31 @@ fn a_visual_zone_that_cannot_be_read_is_skipped_never_failed() {
     let run = r.checks.iter().find(|c| c.family == "viz").unwrap();
     assert!(run.status == mrtd_verify::RunStatus::Skipped || !viz.is_empty(), "{run:?}");
 }
+
+#[test]
+fn the_visual_zone_is_read_within_the_page_budget() {
+    use mrtd_verify::viz::read::MIN_LINES;
+    use mrtd_verify::{Config, DecodeLimits, Verifier};
+    let g = generator().render(SEED, 7, Format::Td3, Truth::Genuine, Condition::Clean).unwrap();
+    let scan = Scan::from_bytes(&g.label.file, &g.visible);
+    let whole = verifier().read(&scan);
+    let all = whole.viz().expect("the visual zone is read");
+    assert_eq!(all.unread, 0, "within the default budget every line is read");
+    assert!(all.lines.len() > MIN_LINES, "a passport page holds more lines than the minimum: {}", all.lines.len());
+    // A budget already spent when the MRZ is read: only the longest lines.
+    let limits = DecodeLimits::default().max_read_ms(0);
+    let hurried = Verifier::new(Config::default().reference_date(reference()).limits(limits)).unwrap();
+    let doc = hurried.read(&scan);
+    assert!(doc.mrz_text().is_some(), "the MRZ is still read (its first attempt always runs)");
+    let viz = doc.viz().expect("the visual zone is still read in part");
+    assert!(viz.lines.len() <= MIN_LINES, "{} lines read", viz.lines.len());
+    assert!(viz.unread >= all.lines.len() - MIN_LINES, "{} unread of {}", viz.unread, all.lines.len());
+    // What could not be compared is skipped and says why; nothing fails.
+    let report = hurried.judge(&doc);
+    assert!(viz_fails(&report).is_empty(), "{:?}", viz_fails(&report));
+    for f in report.findings.iter().filter(|f| f.family() == "viz" && f.status == Status::Skipped) {
+        if f.message.contains("not found") {
+            assert!(f.message.contains("time budget"), "{}", f.message);
+        }
+    }
+}

@@ -58,8 +58,37 @@ impl Check for MrzDataCheck {
         if let Some(r) = cx.document().repaired() {
             out.extend(repair_findings(&r.repairs, &r.doubts));
         }
+        #[cfg(feature = "ocr")]
+        out.extend(other_zone_findings(m, cx.document().other_zones()));
         CheckResult::Findings(out)
     }
+}
+
+/// A page holding another MRZ than the one read holds two documents: the
+/// page's checks (visual zone, portrait) cannot tell which is which, so
+/// the page is inconclusive (`unreadable`: scan each document alone).
+#[cfg(feature = "ocr")]
+fn other_zone_findings(read: &Mrz<'_>, others: &[crate::read::OtherZone]) -> Vec<Finding> {
+    others
+        .iter()
+        .map(|o| {
+            let ev = Evidence::on(o.zone).measured(format!("{} {}", o.format.name(), o.document_number));
+            Finding::new(
+                "mrz.other_zone",
+                Status::Inconclusive,
+                0.0,
+                ev,
+                format!(
+                    "the page holds a second document: another machine readable zone ({}, document number {}) \
+                     beside the {} read (number {}); scan each document alone",
+                    o.format.name(),
+                    o.document_number,
+                    read.format().name(),
+                    read.document_number()
+                ),
+            )
+        })
+        .collect()
 }
 
 pub(crate) fn text_span(s: Span) -> TextSpan {

@@ -193,6 +193,15 @@ impl Compare<'_, '_> {
         self.m.span(field).map_or_else(Evidence::default, |s| Evidence::at(text_span(s)))
     }
 
+    /// Why a value is missing: not found, and whether lines were left
+    /// unread when the page's time budget ran out.
+    fn not_found(&self, what: &str) -> String {
+        match self.viz.unread {
+            0 => format!("{what} not found in the visual zone"),
+            n => format!("{what} not found in the visual zone ({n} lines left unread: the page's time budget ran out)"),
+        }
+    }
+
     fn skipped(id: &str, evidence: Evidence, why: String) -> Finding {
         Finding::new(id, Status::Skipped, 0.0, evidence, why)
     }
@@ -218,7 +227,7 @@ impl Compare<'_, '_> {
             }
         }
         let Some(v) = self.viz.value(VizKey::DocumentNumber) else {
-            return Self::skipped(id, ev, "the document number was not found in the visual zone".into());
+            return Self::skipped(id, ev, self.not_found("the document number was"));
         };
         let ev = ev
             .clone()
@@ -338,7 +347,7 @@ impl Compare<'_, '_> {
                 Some((l.text.clone(), l.region(0, last), l.confidence(0, last), how))
             });
         let Some((text, region, confidence, how)) = found else {
-            return Self::skipped(id, ev, format!("the {what} were not found in the visual zone"));
+            return Self::skipped(id, ev, self.not_found(&format!("the {what} were")));
         };
         let v = Found { text, region, confidence };
         let ev = ev
@@ -434,7 +443,7 @@ impl Compare<'_, '_> {
             // issue date can be).
             None if self.viz.dates.len() == 2 => {
                 let (Some(first), Some(last)) = (self.viz.dates.first(), self.viz.dates.last()) else {
-                    return Self::skipped(id, ev, format!("the {what} was not found in the visual zone"));
+                    return Self::skipped(id, ev, self.not_found(&format!("the {what} was")));
                 };
                 let other =
                     self.mrz_date(if key == VizKey::BirthDate { VizKey::ExpiryDate } else { VizKey::BirthDate });
@@ -452,7 +461,7 @@ impl Compare<'_, '_> {
             None => None,
         };
         let Some((printed, region, conf, how)) = candidate else {
-            return Self::skipped(id, ev, format!("the {what} was not found in the visual zone"));
+            return Self::skipped(id, ev, self.not_found(&format!("the {what} was")));
         };
         let ev = ev
             .clone()
@@ -500,7 +509,7 @@ impl Compare<'_, '_> {
     fn issue(&self) -> Finding {
         let id = "viz.issue_date";
         let Some(v) = self.viz.value(VizKey::IssueDate) else {
-            return Self::skipped(id, Evidence::default(), "the date of issue was not found in the visual zone".into());
+            return Self::skipped(id, Evidence::default(), self.not_found("the date of issue was"));
         };
         let ev = Evidence::on(v.region).measured(v.value.clone()).threshold(f64::from(self.min));
         if v.confidence < self.min {

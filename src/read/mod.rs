@@ -19,6 +19,18 @@ use crate::ocr::{Model, top_candidates};
 use crate::report::Timings;
 use crate::scan::{self, MrzLocation, Rectified, ScanError, ZoneCandidate};
 
+/// Another MRZ found on the page than the one read: a second document.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct OtherZone {
+    /// Its format.
+    pub format: Format,
+    /// Its document number as read (every check digit held).
+    pub document_number: String,
+    /// Where it lies on the page.
+    pub zone: crate::Quad,
+}
+
 /// Zones tried, at most.
 const MAX_ZONES: usize = 3;
 /// Candidates per cell handed to the repair.
@@ -121,6 +133,58 @@ impl Reader {
         let placement = (a.location.quad(), a.location.angle_deg());
         let runner_up = |p: &[f32], line: usize, col: usize| runner_up(p, format, line, col);
         Ok(MrzReading::new(format, a.rect, &a.probs, a.repaired, placement, runner_up, *timings))
+    }
+
+    /// The other MRZs on the page than `reading`'s: zones apart from it,
+    /// printed at its size, that read with every check digit holding (a
+    /// second document on the scanner bed, a visa facing the data page).
+    /// A zone that reads only with doubts or refuted digits is not counted:
+    /// a second document is told only when it is certain. Stops at
+    /// `deadline` (the page's budget).
+    ///
+    /// # Errors
+    ///
+    /// The model's error if it fails.
+    pub(crate) fn other_zones(
+        &self,
+        page: &GrayImage,
+        zones: &[ZoneCandidate],
+        reading: &MrzReading,
+        thresholds: &Thresholds,
+        deadline: Option<Instant>,
+        timings: &mut Timings,
+    ) -> Result<Vec<OtherZone>, crate::Error> {
+        let mut found: Vec<OtherZone> = Vec::new();
+        for zone in zones {
+            let quad = zone.location.quad();
+            let size = zone.location.char_height / reading.char_height_px.max(1.0);
+            let apart = !reading.zone.contains(quad.centre())
+                && !quad.contains(reading.zone.centre())
+                && !found.iter().any(|f| f.zone.contains(quad.centre()));
+            // An MRZ's lines hold 30 to 44 characters, most of them glyphs.
+            let full = zone.location.lines.len() >= 2 && zone.location.lines.iter().all(|l| l.glyphs >= 20);
+            if !(apart && full && (0.7..1.4).contains(&size)) {
+                continue;
+            }
+            'tries: for &width in &zone.widths {
+                for orientation in zone.orientations() {
+                    if deadline.is_some_and(|d| Instant::now() >= d) {
+                        return Ok(found);
+                    }
+                    let Some(a) = self.attempt(page, orientation, width, timings)? else { continue };
+                    if !a.settled(thresholds) {
+                        continue;
+                    }
+                    let refs: Vec<&str> = a.repaired.lines.iter().map(String::as_str).collect();
+                    if let (Ok(m), Some(format)) = (mrz::parse_lines(&refs), a.format) {
+                        let number = m.document_number().to_string();
+                        found.push(OtherZone { format, document_number: number, zone: a.location.quad() });
+                    }
+                    break 'tries;
+                }
+            }
+        }
+        Ok(found)
     }
 
     fn attempt(

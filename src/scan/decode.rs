@@ -4,7 +4,7 @@
 use std::io::Cursor;
 
 use image::metadata::Orientation;
-use image::{DynamicImage, GrayImage, ImageDecoder, ImageReader, Limits};
+use image::{DynamicImage, GrayImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use super::ScanError;
 use crate::config::DecodeLimits;
@@ -13,7 +13,9 @@ use crate::config::DecodeLimits;
 /// WebP) within `limits`, upright: an EXIF orientation (JPEG, TIFF, WebP,
 /// PNG) is applied as image viewers apply it, so a phone photo stored
 /// turned or mirrored reads as it is shown. A damaged orientation tag is
-/// ignored (the pixels as stored).
+/// ignored (the pixels as stored). A PNG or JPEG whose pixels exceed the
+/// allocation limit is decoded at a reduced resolution when one fits
+/// ([`decode_reducing`] says by how much).
 ///
 /// # Errors
 ///
@@ -29,8 +31,55 @@ use crate::config::DecodeLimits;
 /// assert!(matches!(decode(b"not an image", &DecodeLimits::default()), Err(ScanError::Decode(_))));
 /// ```
 pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<DynamicImage, ScanError> {
+    decode_reducing(bytes, limits).map(|d| d.image)
+}
+
+/// An image decoded within limits.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Decoded {
+    /// The pixels, upright.
+    pub image: DynamicImage,
+    /// The factor the resolution was divided by to fit the allocation limit
+    /// (1: decoded whole; 2, 3 or 4: each output pixel the mean of a block
+    /// of that side).
+    pub reduction: u32,
+}
+
+/// The largest reduction [`decode_reducing`] applies: an A4 page at
+/// 1 200 dpi still reads at 300.
+pub const MAX_REDUCTION: u32 = 4;
+
+/// [`decode`], saying whether the image had to be reduced: a PNG (not
+/// interlaced) or a JPEG (baseline, or progressive whose coefficients fit)
+/// whose pixels exceed `limits.max_alloc` is decoded at 1/2, 1/3 or 1/4 of
+/// its resolution (1/2 or 1/4 for JPEG, by its scaled transform), the
+/// smallest reduction that fits; 16-bit samples become 8-bit. An image
+/// that fits no reduction, or another format, is refused as too large
+/// with its dimensions and the limit.
+///
+/// # Errors
+///
+/// As [`decode`].
+///
+/// # Examples
+///
+/// ```
+/// use mrtd_verify::DecodeLimits;
+/// use mrtd_verify::image::{DynamicImage, ImageFormat, Rgba, Rgba32FImage};
+/// use mrtd_verify::scan::decode_reducing;
+/// // 1000 x 800 RGBA of 16 bits: 6.1 MiB of pixels, under a 2 MiB limit.
+/// let big = DynamicImage::ImageRgba32F(Rgba32FImage::from_pixel(1000, 800, Rgba([0.9; 4]))).to_rgba16();
+/// let mut png = Vec::new();
+/// DynamicImage::ImageRgba16(big).write_to(&mut std::io::Cursor::new(&mut png), ImageFormat::Png)?;
+/// let d = decode_reducing(&png, &DecodeLimits::default().max_alloc(2 << 20))?;
+/// assert_eq!((d.reduction, d.image.width(), d.image.height()), (2, 500, 400));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn decode_reducing(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded, ScanError> {
     let mut reader =
         ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| ScanError::Decode(Box::new(e)))?;
+    let format = reader.format();
     let mut l = Limits::default();
     l.max_image_width = Some(limits.max_side);
     l.max_image_height = Some(limits.max_side);
@@ -44,19 +93,159 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<DynamicImage, ScanE
     };
     reader.limits(l.clone());
     let mut decoder = reader.into_decoder().map_err(scan_error)?;
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     // The pixel buffer counts against the allocation limit before it is
     // allocated (as `ImageReader::decode` does).
     let (w, h) = decoder.dimensions();
     let (color, needed) = (decoder.color_type(), decoder.total_bytes());
-    l.reserve(needed).map_err(|_| ScanError::TooLarge {
-        max_side: limits.max_side,
-        max_alloc: limits.max_alloc,
-        source: format!("{w} x {h} pixels of {color:?} need {} MiB", needed.div_ceil(1 << 20)).into(),
-    })?;
-    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    if l.reserve(needed).is_err() {
+        drop(decoder);
+        let reduced = match format {
+            Some(ImageFormat::Png) => png_reduced(bytes, limits.max_alloc)?,
+            Some(ImageFormat::Jpeg) => jpeg_reduced(bytes, w, h, limits.max_alloc)?,
+            _ => None,
+        };
+        let Some((mut image, reduction)) = reduced else {
+            return Err(ScanError::TooLarge {
+                max_side: limits.max_side,
+                max_alloc: limits.max_alloc,
+                source: format!("{w} x {h} pixels of {color:?} need {} MiB", needed.div_ceil(1 << 20)).into(),
+            });
+        };
+        image.apply_orientation(orientation);
+        return Ok(Decoded { image, reduction });
+    }
     let mut image = DynamicImage::from_decoder(decoder).map_err(scan_error)?;
     image.apply_orientation(orientation);
-    Ok(image)
+    Ok(Decoded { image, reduction: 1 })
+}
+
+/// The smallest of `factors` at which `w` x `h` pixels of `channels` bytes
+/// take at most `budget` bytes `copies` times over.
+fn reduction_within(w: u32, h: u32, channels: u64, copies: u64, budget: u64, factors: &[u32]) -> Option<u32> {
+    factors.iter().copied().find(|&k| u64::from(w.div_ceil(k)) * u64::from(h.div_ceil(k)) * channels * copies <= budget)
+}
+
+/// A PNG decoded row by row into blocks of `k` x `k` pixels averaged, at
+/// the smallest `k` that fits `budget`: memory holds the output and one row.
+/// `None` when none fits or the PNG is interlaced (its rows come in passes).
+fn png_reduced(bytes: &[u8], budget: u64) -> Result<Option<(DynamicImage, u32)>, ScanError> {
+    let fail = |e: png::DecodingError| match e {
+        png::DecodingError::LimitsExceeded => ScanError::TooLarge {
+            max_side: 0,
+            max_alloc: budget,
+            source: "the PNG decoder's buffers exceed the allocation limit".into(),
+        },
+        other if matches!(&other, png::DecodingError::IoError(_)) || ends_early(bytes) => {
+            ScanError::Truncated(Some(Box::new(other)))
+        }
+        other => ScanError::Decode(Box::new(other)),
+    };
+    let mut decoder = png::Decoder::new(Cursor::new(bytes));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    decoder.set_limits(png::Limits { bytes: usize::try_from(budget).unwrap_or(usize::MAX) });
+    let mut reader = decoder.read_info().map_err(fail)?;
+    if reader.info().interlaced {
+        return Ok(None);
+    }
+    let (w, h) = (reader.info().width, reader.info().height);
+    let (stride, grey) = match reader.output_color_type().0 {
+        png::ColorType::Grayscale => (1, true),
+        png::ColorType::GrayscaleAlpha => (2, true),
+        png::ColorType::Rgb => (3, false),
+        png::ColorType::Rgba => (4, false),
+        png::ColorType::Indexed => return Ok(None),
+    };
+    let channels: usize = if grey { 1 } else { 3 };
+    let Some(k) = reduction_within(w, h, channels as u64, 1, budget, &[2, 3, MAX_REDUCTION]) else { return Ok(None) };
+    let (ow, oh) = (w.div_ceil(k), h.div_ceil(k));
+    let (kk, wide) = (k as usize, ow as usize * channels);
+    let mut out = vec![0u8; wide * oh as usize];
+    let mut sums = vec![0u32; wide];
+    let (mut rows, mut y) = (0u32, 0u32);
+    let mut blocks = out.chunks_mut(wide);
+    while let Some(row) = reader.next_row().map_err(fail)? {
+        for (x, px) in row.data().chunks_exact(stride).take(w as usize).enumerate() {
+            let at = (x / kk) * channels;
+            for (s, &v) in sums.iter_mut().skip(at).take(channels).zip(px) {
+                *s += u32::from(v);
+            }
+        }
+        rows += 1;
+        y += 1;
+        if rows == k || y == h {
+            let Some(block) = blocks.next() else { break };
+            for (i, (o, s)) in block.iter_mut().zip(sums.iter_mut()).enumerate() {
+                // The last block of a row may be narrower.
+                let cols = (w - (i / channels) as u32 * k).min(k);
+                let n = cols * rows;
+                *o = ((*s + n / 2) / n.max(1)) as u8;
+                *s = 0;
+            }
+            rows = 0;
+        }
+    }
+    if y < h {
+        return Err(ScanError::Truncated(None));
+    }
+    let image = if grey {
+        GrayImage::from_raw(ow, oh, out).map(DynamicImage::ImageLuma8)
+    } else {
+        image::RgbImage::from_raw(ow, oh, out).map(DynamicImage::ImageRgb8)
+    };
+    Ok(image.map(|i| (i, k)))
+}
+
+/// A JPEG decoded by its scaled transform at 1/2 or 1/4, the smallest that
+/// fits `budget` (the output and the decoder's planes of the same size; a
+/// progressive JPEG also keeps every coefficient of the whole image).
+/// `None` when none fits, or for CMYK and 16-bit JPEGs.
+fn jpeg_reduced(bytes: &[u8], w: u32, h: u32, budget: u64) -> Result<Option<(DynamicImage, u32)>, ScanError> {
+    let fail = |e: jpeg_decoder::Error| {
+        if ends_early(bytes) { ScanError::Truncated(Some(Box::new(e))) } else { ScanError::Decode(Box::new(e)) }
+    };
+    let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
+    decoder.read_info().map_err(fail)?;
+    let Some(info) = decoder.info() else { return Ok(None) };
+    let channels: u64 = match info.pixel_format {
+        jpeg_decoder::PixelFormat::L8 => 1,
+        jpeg_decoder::PixelFormat::RGB24 => 3,
+        _ => return Ok(None),
+    };
+    if progressive(bytes) && u64::from(w) * u64::from(h) * 2 * channels > budget {
+        return Ok(None);
+    }
+    let Some(k) = reduction_within(w, h, channels, 2, budget, &[2, MAX_REDUCTION]) else { return Ok(None) };
+    let want = |side: u32| u16::try_from(side.div_ceil(k)).unwrap_or(u16::MAX);
+    let (ow, oh) = decoder.scale(want(w), want(h)).map_err(fail)?;
+    decoder.set_max_decoding_buffer_size(usize::try_from(budget).unwrap_or(usize::MAX));
+    let pixels = decoder.decode().map_err(fail)?;
+    let (ow, oh) = (u32::from(ow), u32::from(oh));
+    let image = if channels == 1 {
+        GrayImage::from_raw(ow, oh, pixels).map(DynamicImage::ImageLuma8)
+    } else {
+        image::RgbImage::from_raw(ow, oh, pixels).map(DynamicImage::ImageRgb8)
+    };
+    // The factor the decoder chose (it may pick a finer one than asked).
+    Ok(image.map(|i| (i, w.div_ceil(ow.max(1)))))
+}
+
+/// Whether a JPEG's frame is progressive (an SOF2 marker before its first
+/// scan).
+fn progressive(bytes: &[u8]) -> bool {
+    let mut at = 2usize;
+    while let (Some(&0xFF), Some(&marker)) = (bytes.get(at), bytes.get(at + 1)) {
+        match marker {
+            0xC2 | 0xC6 | 0xCA | 0xCE => return true,
+            0xDA | 0xD9 => return false,
+            0x01 | 0xD0..=0xD7 | 0xFF => at += if marker == 0xFF { 1 } else { 2 },
+            _ => match bytes.get(at + 2..at + 4) {
+                Some(&[hi, lo]) => at = at.saturating_add(2 + usize::from(u16::from_be_bytes([hi, lo]))),
+                _ => return false,
+            },
+        }
+    }
+    false
 }
 
 /// Whether a decoder's error says the data ran out.
@@ -169,6 +358,83 @@ pub(super) fn brightest_channel(rgb: &image::RgbImage) -> GrayImage {
 mod tests {
     use super::*;
     use image::{Rgb, RgbImage};
+
+    fn encoded(image: &DynamicImage, format: ImageFormat) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        image.write_to(&mut Cursor::new(&mut bytes), format).unwrap();
+        bytes
+    }
+
+    #[test]
+    fn a_png_too_large_is_decoded_at_a_reduced_resolution_block_by_block() {
+        // 7 x 5 pixels of 16-bit RGBA, each pixel's value its position, so
+        // every block's mean is known; the last column and row of blocks
+        // are narrower.
+        let big = image::ImageBuffer::from_fn(7, 5, |x, y| {
+            let v = ((x * 10 + y) * 256) as u16;
+            image::Rgba([v, 65535 - v, 1000, 65535])
+        });
+        let png = encoded(&DynamicImage::ImageRgba16(big), ImageFormat::Png);
+        // 7 x 5 x 8 = 280 bytes whole; 4 x 3 x 3 = 36 at half resolution.
+        let limits = DecodeLimits::default().max_alloc(100);
+        let d = decode_reducing(&png, &limits).unwrap();
+        assert_eq!((d.reduction, d.image.width(), d.image.height()), (2, 4, 3));
+        let rgb = d.image.to_rgb8();
+        // Block (0, 0): x 0..2, y 0..2, 8-bit values x * 10 + y: 0, 10, 1
+        // and 11, a mean of 5.5, rounded up.
+        assert_eq!(rgb.get_pixel(0, 0).0[0], 6);
+        // The last block of a row is one column wide: x 6, y 0..2 (60, 61).
+        assert_eq!(rgb.get_pixel(3, 0).0[0], 61);
+        // The last row of blocks is one row tall: y 4.
+        assert_eq!(rgb.get_pixel(3, 2).0[0], 64);
+        assert_eq!(rgb.get_pixel(3, 2).0[1], 255 - 64);
+        // Within the limit: decoded whole, as before.
+        let whole = decode_reducing(&png, &DecodeLimits::default()).unwrap();
+        assert_eq!((whole.reduction, whole.image.width()), (1, 7));
+        // No reduction fits: refused.
+        let err = decode_reducing(&png, &DecodeLimits::default().max_alloc(5)).unwrap_err();
+        assert!(matches!(err, ScanError::TooLarge { .. }), "{err:?}");
+        // Grey stays grey.
+        let grey = GrayImage::from_fn(9, 9, |x, _| image::Luma([(x * 20) as u8]));
+        let png = encoded(&DynamicImage::ImageLuma8(grey), ImageFormat::Png);
+        let d = decode_reducing(&png, &DecodeLimits::default().max_alloc(20)).unwrap();
+        assert_eq!(d.reduction, 3);
+        let DynamicImage::ImageLuma8(g) = d.image else { panic!("grey in, grey out") };
+        assert_eq!(g.get_pixel(1, 1).0[0], 80);
+    }
+
+    #[test]
+    fn a_png_cut_short_while_reduced_is_truncated_not_a_partial_page() {
+        let rgb = RgbImage::from_fn(300, 200, |x, y| Rgb([(x ^ y) as u8, (x * 7) as u8, (y * 3) as u8]));
+        let png = encoded(&DynamicImage::ImageRgb8(rgb), ImageFormat::Png);
+        let limits = DecodeLimits::default().max_alloc(60_000);
+        assert_eq!(decode_reducing(&png, &limits).unwrap().reduction, 2);
+        let cut = png.get(..png.len() * 2 / 3).unwrap();
+        assert!(matches!(decode_reducing(cut, &limits), Err(ScanError::Truncated(_))));
+    }
+
+    #[test]
+    fn a_jpeg_too_large_is_decoded_by_its_scaled_transform() {
+        let rgb = RgbImage::from_fn(400, 240, |x, _| if x < 200 { Rgb([30, 30, 30]) } else { Rgb([220, 200, 180]) });
+        let jpeg = encoded(&DynamicImage::ImageRgb8(rgb), ImageFormat::Jpeg);
+        // 288 000 bytes whole; the output and the planes at half size twice 72 000.
+        let limits = DecodeLimits::default().max_alloc(150_000);
+        let d = decode_reducing(&jpeg, &limits).unwrap();
+        assert_eq!((d.reduction, d.image.width(), d.image.height()), (2, 200, 120));
+        let p = d.image.to_rgb8();
+        assert!(p.get_pixel(50, 60).0[0] < 60 && p.get_pixel(150, 60).0[0] > 190);
+        assert!(!progressive(&jpeg));
+        let d = decode_reducing(&jpeg, &DecodeLimits::default().max_alloc(40_000)).unwrap();
+        assert_eq!((d.reduction, d.image.width()), (4, 100));
+    }
+
+    #[test]
+    fn progressive_frames_are_told_from_baseline_ones() {
+        // SOI, APP0 of 4 bytes, SOF2.
+        assert!(progressive(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 1, 2, 0xFF, 0xC2, 0, 2]));
+        assert!(!progressive(&[0xFF, 0xD8, 0xFF, 0xC0, 0, 2, 0xFF, 0xDA]));
+        assert!(!progressive(&[0xFF, 0xD8, 0xFF]));
+    }
 
     #[test]
     fn coloured_overprint_is_lighter_than_black_ink() {

@@ -25,7 +25,7 @@ mod rectify;
 mod shrink;
 mod zones;
 
-pub use decode::{decode, ends_early, to_gray};
+pub use decode::{Decoded, MAX_REDUCTION, decode, decode_reducing, ends_early, to_gray};
 pub use page::Page;
 
 pub use crate::config::DecodeLimits;

@@ -22,6 +22,7 @@ use super::decode::{brightest_channel, to_gray};
 pub struct Page {
     colour: Option<RgbImage>,
     grey: GrayImage,
+    reduction: u32,
 }
 
 impl Page {
@@ -29,21 +30,21 @@ impl Page {
     /// 8-bit colour (alpha dropped), grey images keep no colour copy.
     pub fn new(image: DynamicImage) -> Page {
         match image {
-            DynamicImage::ImageRgb8(rgb) => Page { grey: brightest_channel(&rgb), colour: Some(rgb) },
-            DynamicImage::ImageLuma8(g) => Page { grey: g, colour: None },
+            DynamicImage::ImageRgb8(rgb) => Page { grey: brightest_channel(&rgb), colour: Some(rgb), reduction: 1 },
+            DynamicImage::ImageLuma8(g) => Page { grey: g, colour: None, reduction: 1 },
             grey @ (DynamicImage::ImageLuma16(_) | DynamicImage::ImageLumaA8(_) | DynamicImage::ImageLumaA16(_)) => {
-                Page { grey: to_gray(&grey), colour: None }
+                Page { grey: to_gray(&grey), colour: None, reduction: 1 }
             }
             other => {
                 let rgb = other.to_rgb8();
-                Page { grey: brightest_channel(&rgb), colour: Some(rgb) }
+                Page { grey: brightest_channel(&rgb), colour: Some(rgb), reduction: 1 }
             }
         }
     }
 
     /// A page from a grey image alone.
     pub fn from_grey(grey: GrayImage) -> Page {
-        Page { colour: None, grey }
+        Page { colour: None, grey, reduction: 1 }
     }
 
     /// The grey page.
@@ -54,6 +55,18 @@ impl Page {
     /// The colour image, unless the scan was grey.
     pub fn colour(&self) -> Option<&RgbImage> {
         self.colour.as_ref()
+    }
+
+    /// The page of an image decoded at a reduced resolution
+    /// ([`super::decode_reducing`]): `reduction` is the factor.
+    pub fn reduced(image: DynamicImage, reduction: u32) -> Page {
+        Page { reduction: reduction.max(1), ..Page::new(image) }
+    }
+
+    /// The factor the scan's resolution was divided by when it was decoded
+    /// (1: whole).
+    pub fn reduction(&self) -> u32 {
+        self.reduction
     }
 
     /// Width and height in pixels.

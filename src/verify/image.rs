@@ -2,6 +2,7 @@
 //! the text lines and the MRZ on the visible page, read the MRZ; and the
 //! batch entry points.
 
+use std::ops::ControlFlow;
 use std::time::Instant;
 
 use super::{Verifier, ms};
@@ -47,9 +48,15 @@ impl Verifier {
                 match self.reader.read(visible.grey(), &layout.zones, thresholds, deadline, &mut doc.timings) {
                     Ok(reading) => {
                         let t = Instant::now();
-                        doc.viz =
-                            crate::viz::VizReading::read(visible.grey(), &layout.lines, &reading.zone, &self.lines)
-                                .ok();
+                        // The visual zone is read within the page's budget too.
+                        doc.viz = crate::viz::VizReading::read_within(
+                            visible.grey(),
+                            &layout.lines,
+                            &reading.zone,
+                            &self.lines,
+                            deadline,
+                        )
+                        .ok();
                         doc.timings.viz = ms(t);
                         let t = Instant::now();
                         doc.registered = crate::checks::bands::register_companions(
@@ -59,6 +66,17 @@ impl Verifier {
                             &reading,
                         );
                         doc.timings.register = ms(t);
+                        match self.reader.other_zones(
+                            visible.grey(),
+                            &layout.zones,
+                            &reading,
+                            thresholds,
+                            deadline,
+                            &mut doc.timings,
+                        ) {
+                            Ok(others) => doc.other_zones = others,
+                            Err(e) => doc.error = Some(e),
+                        }
                         doc.mrz_text = Some(reading.text());
                         doc.repaired = Some(reading.repaired.clone());
                         doc.reading = Some(reading);
@@ -84,7 +102,10 @@ impl Verifier {
 
     fn decode(&self, input: &ImageInput<'_>) -> Result<Page, Error> {
         match input {
-            ImageInput::Bytes(b) => Ok(Page::new(scan::decode(b, &self.config.limits)?)),
+            ImageInput::Bytes(b) => {
+                let d = scan::decode_reducing(b, &self.config.limits)?;
+                Ok(Page::reduced(d.image, d.reduction))
+            }
             ImageInput::Pixels(p) => {
                 let limits = &self.config.limits;
                 let (w, h) = (p.width(), p.height());
@@ -133,7 +154,15 @@ impl Verifier {
     /// reports in input order.
     pub fn verify_batch(&self, scans: &[Scan<'_>]) -> Vec<Report> {
         let mut out = Vec::with_capacity(scans.len());
-        super::in_windows(scans, scans.len(), |s| self.verify(s), |r| out.push(r));
+        let _ = super::in_windows(
+            scans,
+            scans.len(),
+            |s| self.verify(s),
+            |r| {
+                out.push(r);
+                ControlFlow::Continue(())
+            },
+        );
         out
     }
 
@@ -146,7 +175,10 @@ impl Verifier {
     /// the worker threads, before the document is dropped.
     pub fn verify_files(&self, files: &[ScanFiles], inspect: impl Fn(&Document, &Report) + Sync) -> Vec<Report> {
         let mut out = Vec::with_capacity(files.len());
-        self.verify_files_each(files, files.len(), inspect, |r| out.push(r));
+        let _ = self.verify_files_each(files, files.len(), inspect, |r| {
+            out.push(r);
+            ControlFlow::Continue(())
+        });
         out
     }
 
@@ -155,16 +187,22 @@ impl Verifier {
     /// order as soon as its window is done: `window` documents at a time are
     /// read and judged in parallel, so memory holds at most one window's
     /// documents and reports, whatever the batch's size. Files are read
-    /// under the configured limits ([`ScanFiles::load_within`]).
+    /// under the configured limits ([`ScanFiles::load_within`]). `emit`
+    /// returns [`ControlFlow::Break`] to stop the batch (its output was
+    /// closed): no further window is read, and the break is returned.
     ///
     /// # Examples
     ///
     /// ```
+    /// use std::ops::ControlFlow;
     /// use mrtd_verify::{Config, ScanFiles, Verdict, Verifier};
     /// let verifier = Verifier::new(Config::default())?;
     /// let files = [ScanFiles::new("no/such/file.jpg"), ScanFiles::new("nor/this.png")];
     /// let mut seen = Vec::new();
-    /// verifier.verify_files_each(&files, 1, |_, _| {}, |r| seen.push((r.source, r.verdict)));
+    /// verifier.verify_files_each(&files, 1, |_, _| {}, |r| {
+    ///     seen.push((r.source, r.verdict));
+    ///     ControlFlow::Continue(())
+    /// });
     /// assert_eq!(seen[1], ("nor/this.png".to_owned(), Verdict::Unreadable));
     /// # Ok::<(), mrtd_verify::Error>(())
     /// ```
@@ -173,8 +211,8 @@ impl Verifier {
         files: &[ScanFiles],
         window: usize,
         inspect: impl Fn(&Document, &Report) + Sync,
-        emit: impl FnMut(Report),
-    ) {
+        emit: impl FnMut(Report) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
         let one = |f: &ScanFiles| {
             let doc = match f.load_within(&self.config.limits) {
                 Ok(scan) => self.read(&scan),
@@ -184,7 +222,7 @@ impl Verifier {
             inspect(&doc, &report);
             report
         };
-        super::in_windows(files, window, one, emit);
+        super::in_windows(files, window, one, emit)
     }
 
     /// The `unreadable` report of an image document that could not be read

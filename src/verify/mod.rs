@@ -12,6 +12,7 @@
 mod image;
 mod text;
 
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -236,36 +237,63 @@ impl Verifier {
     /// reports come back in input order.
     pub fn verify_texts(&self, documents: &[TextDocument<'_>]) -> Vec<Report> {
         let mut out = Vec::with_capacity(documents.len());
-        self.verify_texts_each(documents, documents.len(), |r| out.push(r));
+        let _ = self.verify_texts_each(documents, documents.len(), |r| {
+            out.push(r);
+            ControlFlow::Continue(())
+        });
         out
     }
 
     /// Judges many text documents `window` at a time (in parallel with the
     /// `rayon` feature), handing each report to `emit` in input order as its
     /// window is done: memory holds one window's reports, whatever the
-    /// batch's size.
+    /// batch's size. `emit` returns [`ControlFlow::Break`] to stop the batch
+    /// (its output was closed, the operator cancelled): no further window is
+    /// judged, and the break is returned.
     ///
     /// # Examples
     ///
     /// ```
+    /// use std::ops::ControlFlow;
     /// use mrtd_verify::{split_documents, Config, Verdict, Verifier};
     /// let text = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n\
     ///             L898902C36UTO7408122F1204159ZE184226B<<<<<10\n\nnot an MRZ\n";
     /// let verifier = Verifier::new(Config::default())?;
     /// let mut verdicts = Vec::new();
-    /// verifier.verify_texts_each(&split_documents("stdin", text), 1, |r| verdicts.push(r.verdict));
-    /// assert_eq!(verdicts.len(), 2);
-    /// assert_eq!(verdicts[1], Verdict::Unreadable);
+    /// let documents = split_documents("stdin", text);
+    /// verifier.verify_texts_each(&documents, 1, |r| {
+    ///     verdicts.push(r.verdict);
+    ///     ControlFlow::Continue(())
+    /// });
+    /// assert_eq!(verdicts, [Verdict::Pass, Verdict::Unreadable]);
+    /// // Stopped after the first report: the second is never judged.
+    /// let mut first = Vec::new();
+    /// let flow = verifier.verify_texts_each(&documents, 1, |r| {
+    ///     first.push(r.verdict);
+    ///     ControlFlow::Break(())
+    /// });
+    /// assert_eq!((flow, first.len()), (ControlFlow::Break(()), 1));
     /// # Ok::<(), mrtd_verify::Error>(())
     /// ```
-    pub fn verify_texts_each(&self, documents: &[TextDocument<'_>], window: usize, emit: impl FnMut(Report)) {
-        in_windows(documents, window, |d| self.verify_text(&d.source, d.text), emit);
+    pub fn verify_texts_each(
+        &self,
+        documents: &[TextDocument<'_>],
+        window: usize,
+        emit: impl FnMut(Report) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        in_windows(documents, window, |d| self.verify_text(&d.source, d.text), emit)
     }
 }
 
 /// Maps `items` `window` at a time (in parallel with the `rayon` feature) and
-/// hands the results to `emit` in input order, each window's once it is done.
-fn in_windows<T: Sync>(items: &[T], window: usize, f: impl Fn(&T) -> Report + Sync, mut emit: impl FnMut(Report)) {
+/// hands the results to `emit` in input order, each window's once it is done,
+/// until `emit` breaks.
+fn in_windows<T: Sync>(
+    items: &[T],
+    window: usize,
+    f: impl Fn(&T) -> Report + Sync,
+    mut emit: impl FnMut(Report) -> ControlFlow<()>,
+) -> ControlFlow<()> {
     for chunk in items.chunks(window.max(1)) {
         #[cfg(feature = "rayon")]
         let reports: Vec<Report> = {
@@ -274,8 +302,11 @@ fn in_windows<T: Sync>(items: &[T], window: usize, f: impl Fn(&T) -> Report + Sy
         };
         #[cfg(not(feature = "rayon"))]
         let reports: Vec<Report> = chunk.iter().map(&f).collect();
-        reports.into_iter().for_each(&mut emit);
+        for r in reports {
+            emit(r)?;
+        }
     }
+    ControlFlow::Continue(())
 }
 
 /// The owned MRZ of the report, with the repairs made to read it.

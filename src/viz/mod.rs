@@ -18,7 +18,7 @@ pub const ALPHABET: &str =
 
 pub mod read;
 
-pub use read::{VizChar, VizLine, decode, read_lines};
+pub use read::{VizChar, VizLine, decode, read_lines, read_lines_within};
 
 pub mod fields;
 
@@ -36,6 +36,10 @@ pub struct VizReading {
     pub values: Vec<VizValue>,
     /// Every date printed, earliest first.
     pub dates: Vec<VizDate>,
+    /// Lines left unread because the page's time budget ran out
+    /// ([`crate::DecodeLimits::max_read_ms`]): a value not found may be on
+    /// one of them.
+    pub unread: usize,
 }
 
 impl VizReading {
@@ -51,11 +55,28 @@ impl VizReading {
         mrz_zone: &crate::Quad,
         model: &crate::ocr::LineModel,
     ) -> Result<VizReading, crate::ocr::OcrError> {
-        let lines = read_lines(grey, lines, mrz_zone, model)?;
+        VizReading::read_within(grey, lines, mrz_zone, model, None)
+    }
+
+    /// [`VizReading::read`] within a time budget: past `deadline`, no line
+    /// is read beyond the page's [`read::MIN_LINES`] longest, and
+    /// [`VizReading::unread`] counts those left.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::ocr::OcrError`] if the line model fails to run.
+    pub fn read_within(
+        grey: &image::GrayImage,
+        lines: &[crate::scan::TextLine],
+        mrz_zone: &crate::Quad,
+        model: &crate::ocr::LineModel,
+        deadline: Option<std::time::Instant>,
+    ) -> Result<VizReading, crate::ocr::OcrError> {
+        let (lines, unread) = read_lines_within(grey, lines, mrz_zone, model, deadline)?;
         let [a, b, _, _] = mrz_zone.corners;
         let direction = crate::Point::new(b.x - a.x, b.y - a.y);
         let (values, dates) = extract(&lines, direction);
-        Ok(VizReading { lines, direction, values, dates })
+        Ok(VizReading { lines, direction, values, dates, unread })
     }
 
     /// The value found under the caption of `key`.

@@ -2,9 +2,11 @@
 //! is not the MRZ's, cut upright and read by the line model, decoded by best
 //! path with each character's confidence and place.
 
+use std::time::Instant;
+
 use image::GrayImage;
 
-use super::crop::{LineImage, line_image};
+use super::crop::line_image;
 use crate::geometry::{Point, Quad};
 use crate::ocr::{LineModel, OcrError};
 use crate::scan::TextLine;
@@ -145,6 +147,10 @@ pub fn decode(columns: &[f32]) -> (String, Vec<VizChar>) {
 /// The most text lines [`read_lines`] reads on one page.
 pub const MAX_LINES: usize = 64;
 
+/// The lines [`read_lines_within`] always reads, however late: the page's
+/// longest lines, so a slow machine still compares what it can.
+pub const MIN_LINES: usize = 8;
+
 /// Reads every text line of the page outside the MRZ zone, in the MRZ's
 /// reading direction (at most [`MAX_LINES`], those with the most glyphs).
 ///
@@ -157,14 +163,31 @@ pub fn read_lines(
     mrz_zone: &Quad,
     model: &LineModel,
 ) -> Result<Vec<VizLine>, OcrError> {
+    read_lines_within(grey, lines, mrz_zone, model, None).map(|(read, _)| read)
+}
+
+/// [`read_lines`] within a time budget: lines are read longest first (most
+/// glyphs), and once `deadline` has passed no further line is read beyond
+/// the first [`MIN_LINES`]. Returns the lines read, in page order, and how
+/// many eligible lines were left unread.
+///
+/// # Errors
+///
+/// [`OcrError`] if the line model fails to run.
+pub fn read_lines_within(
+    grey: &GrayImage,
+    lines: &[TextLine],
+    mrz_zone: &Quad,
+    model: &LineModel,
+    deadline: Option<Instant>,
+) -> Result<(Vec<VizLine>, usize), OcrError> {
     let [a, b, _, _] = mrz_zone.corners;
     let direction = Point::new(b.x - a.x, b.y - a.y);
     let norm = direction.x.hypot(direction.y).max(1e-3);
     // Lines across the page's direction (vertical print), the MRZ's own and
     // single glyphs are not read. A page holds a few dozen lines; noise or a
     // damaged image can hold hundreds: only the MAX_LINES with the most
-    // glyphs are read, in page order, so a bad scan costs no more than a
-    // full page.
+    // glyphs are read, so a bad scan costs no more than a full page.
     let mut wanted: Vec<usize> = lines
         .iter()
         .enumerate()
@@ -176,32 +199,32 @@ pub fn read_lines(
         })
         .map(|(i, _)| i)
         .collect();
-    if wanted.len() > MAX_LINES {
-        wanted.sort_by_key(|&i| std::cmp::Reverse(lines.get(i).map_or(0, |l| l.glyphs)));
-        wanted.truncate(MAX_LINES);
-        wanted.sort_unstable();
-    }
-    let mut images: Vec<(LineImage, f32)> = Vec::new();
-    for l in wanted.iter().filter_map(|&i| lines.get(i)) {
-        if let Some(img) = line_image(grey, &l.quad, l.height, direction) {
-            images.push((img, l.height));
+    // Longest first (stable: page order among equals).
+    wanted.sort_by_key(|&i| std::cmp::Reverse(lines.get(i).map_or(0, |l| l.glyphs)));
+    wanted.truncate(MAX_LINES);
+    let mut read: Vec<(usize, VizLine)> = Vec::with_capacity(wanted.len());
+    let mut unread = 0;
+    for (n, &i) in wanted.iter().enumerate() {
+        if n >= MIN_LINES && deadline.is_some_and(|d| Instant::now() >= d) {
+            unread = wanted.len() - n;
+            break;
         }
-    }
-    let refs: Vec<&LineImage> = images.iter().map(|(i, _)| i).collect();
-    let columns = model.columns(&refs)?;
-    let mut out = Vec::with_capacity(images.len());
-    for ((img, height), cols) in images.iter().zip(columns) {
+        let Some(l) = lines.get(i) else { continue };
+        let Some(img) = line_image(grey, &l.quad, l.height, direction) else { continue };
+        let Some(cols) = model.columns(&[&img])?.into_iter().next() else { continue };
         let (text, chars) = decode(&cols);
         if !text.is_empty() {
-            out.push(VizLine { text, chars, frame: img.quad, width: img.width, height: *height });
+            read.push((i, VizLine { text, chars, frame: img.quad, width: img.width, height: l.height }));
         }
     }
-    Ok(out)
+    read.sort_by_key(|(i, _)| *i);
+    Ok((read.into_iter().map(|(_, l)| l).collect(), unread))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::viz::LineImage;
 
     #[test]
     fn the_line_model_gives_a_column_per_four_pixels_for_lines_of_any_width() {
