@@ -224,12 +224,13 @@ fn detect(lines: &[&str; 3], count: usize) -> Result<(Format, Option<usize>), Pa
     if lines.iter().take(count).any(|l| l.len() != width) {
         // Lines of different lengths: the one to blame is the one that is
         // not of an MRZ width the others have (a first line one character
-        // short is line 1's fault, not line 2's).
+        // short is line 1's fault, not line 2's); between two lines of two
+        // MRZ widths, the first line's sets the format, as it does below.
         let widths: &[usize] = if count == 3 { &[30] } else { &[44, 36] };
         let expected = widths
             .iter()
             .copied()
-            .max_by_key(|&w| lines.iter().take(count).filter(|l| l.len() == w).count())
+            .max_by_key(|&w| (lines.iter().take(count).filter(|l| l.len() == w).count(), w == width))
             .filter(|&w| lines.iter().take(count).any(|l| l.len() == w))
             .unwrap_or(width);
         if let Some((i, line)) = lines.iter().take(count).enumerate().find(|(_, l)| l.len() != expected) {
@@ -289,7 +290,8 @@ pub fn parse(text: &str) -> Result<Mrz<'_>, ParseError> {
         check_charset(line, i)?;
     }
     if !(2..=3).contains(&count) {
-        return Err(shape_mistake(&lines, count).unwrap_or(ParseError::LineCount { found: count }));
+        let all = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        return Err(shape_mistake(all, count).unwrap_or(ParseError::LineCount { found: count }));
     }
     let (format, layout_variant) = detect(&lines, count)?;
     Ok(build_best(format, lines, layout_variant))
@@ -298,9 +300,9 @@ pub fn parse(text: &str) -> Result<Mrz<'_>, ParseError> {
 /// A typing or export mistake that a wrong number of lines reveals: one
 /// line as long as a whole MRZ (lines joined), or a multiple of an MRZ's
 /// lines, all of one MRZ width (documents with no blank line between them).
-/// `lines` holds the first three lines of `count`.
-fn shape_mistake(lines: &[&str; 3], count: usize) -> Option<ParseError> {
-    let width = lines[0].len();
+/// `lines` are every line that is not blank, `count` of them.
+fn shape_mistake<'l>(mut lines: impl Iterator<Item = &'l str> + Clone, count: usize) -> Option<ParseError> {
+    let width = lines.clone().next().map_or(0, str::len);
     if count == 1 {
         let (n, w) = match width {
             90 => (3, 30),
@@ -315,7 +317,7 @@ fn shape_mistake(lines: &[&str; 3], count: usize) -> Option<ParseError> {
         36 | 44 => 2,
         _ => return None,
     };
-    let same = lines.iter().take(count).all(|l| l.len() == width);
+    let same = lines.all(|l| l.len() == width);
     (count > 3 && count.is_multiple_of(per_document) && same).then_some(ParseError::MissingBlankLine {
         found: count,
         width,
@@ -384,7 +386,8 @@ pub fn parse_lines<'a>(lines: &[&'a str]) -> Result<Mrz<'a>, ParseError> {
         check_charset(line, i)?;
     }
     if !(2..=3).contains(&count) {
-        return Err(shape_mistake(&arr, count).unwrap_or(ParseError::LineCount { found: count }));
+        let all = lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty());
+        return Err(shape_mistake(all, count).unwrap_or(ParseError::LineCount { found: count }));
     }
     let (format, layout_variant) = detect(&arr, count)?;
     Ok(build_best(format, arr, layout_variant))
@@ -640,11 +643,21 @@ mod tests {
         assert_eq!(parse(&two), Err(ParseError::MissingBlankLine { found: 4, width: 44, documents: 2 }));
         let two_td1 = format!("{TD1}\n{TD1}");
         assert!(matches!(parse(&two_td1), Err(ParseError::MissingBlankLine { documents: 2, .. })));
+        // Four lines whose last is of another width are not two documents:
+        // every line's width counts, not only the first three's.
+        let ragged = format!("{TD3}\n{}", TD3.replacen("<<<<<10", "<10", 1));
+        assert_eq!(parse(&ragged), Err(ParseError::LineCount { found: 4 }));
         // A line one character short is blamed on itself, whichever it is.
         let short_first = TD3.replacen("<<<<<\n", "<<<<\n", 1);
         assert_eq!(parse(&short_first), Err(ParseError::LineLength { line: 1, found: 43, expected: 44 }));
         let short_second = TD3.replacen("<<<<<10", "<<<<10", 1);
         assert_eq!(parse(&short_second), Err(ParseError::LineLength { line: 2, found: 43, expected: 44 }));
+        // A 44-character line then a 36-character one: the first sets the
+        // width, the second is blamed (and the other way round).
+        let mixed = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159<<<<<<<6";
+        assert_eq!(parse(mixed), Err(ParseError::LineLength { line: 2, found: 36, expected: 44 }));
+        let mixed = "I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+        assert_eq!(parse(mixed), Err(ParseError::LineLength { line: 2, found: 44, expected: 36 }));
         let short_td1 = TD1.replacen("<<<<<<6", "<<<<<6", 1);
         assert_eq!(parse(&short_td1), Err(ParseError::LineLength { line: 2, found: 29, expected: 30 }));
         // Other shapes keep their plain errors.
