@@ -64,3 +64,18 @@ pub fn image_bytes(data: &[u8]) {
     );
     assert_eq!(report.verdict, crate::verdict_of(&report.findings), "the verdict is not the findings'");
 }
+
+/// Decodes arbitrary bytes under limits tight enough that most images go
+/// through the reduced decoders (PNG rows, JPEG scaled transform): never
+/// panics, and a reduced image keeps within the allocation limit.
+#[cfg(feature = "image")]
+pub fn decode_reduced(data: &[u8]) {
+    use crate::DecodeLimits;
+    let limits = DecodeLimits::default().max_side(4000).max_alloc(192 * 1024);
+    if let Ok(d) = crate::scan::decode_reducing(data, &limits) {
+        let (w, h) = (u64::from(d.image.width()), u64::from(d.image.height()));
+        let bytes = w * h * u64::from(d.image.color().bytes_per_pixel());
+        assert!(d.reduction == 1 || bytes <= limits.max_alloc, "a reduced image of {w} x {h} exceeds the limit");
+        assert!(d.reduction <= crate::scan::MAX_REDUCTION, "reduced {} times", d.reduction);
+    }
+}

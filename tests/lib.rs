@@ -43,6 +43,8 @@ fn fuzz_regressions() {
         mrtd_verify::fuzz::mrz_repair(&data);
         #[cfg(feature = "ocr")]
         mrtd_verify::fuzz::image_bytes(&data);
+        #[cfg(feature = "image")]
+        mrtd_verify::fuzz::decode_reduced(&data);
         n += 1;
     }
     assert!(n >= 3);
