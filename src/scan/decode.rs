@@ -219,7 +219,12 @@ fn jpeg_reduced(bytes: &[u8], w: u32, h: u32, budget: u64) -> Result<Option<(Dyn
     let want = |side: u32| u16::try_from(side.div_ceil(k)).unwrap_or(u16::MAX);
     let (ow, oh) = decoder.scale(want(w), want(h)).map_err(fail)?;
     decoder.set_max_decoding_buffer_size(usize::try_from(budget).unwrap_or(usize::MAX));
-    let pixels = decoder.decode().map_err(fail)?;
+    // The decoder hands components to worker threads and `expect`s them to
+    // answer: should one fail, that is this file's decoding error, not a
+    // panic through the batch.
+    let pixels = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decoder.decode()))
+        .map_err(|_| ScanError::Decode("the JPEG decoder failed on this file".into()))?
+        .map_err(fail)?;
     let (ow, oh) = (u32::from(ow), u32::from(oh));
     let image = if channels == 1 {
         GrayImage::from_raw(ow, oh, pixels).map(DynamicImage::ImageLuma8)
