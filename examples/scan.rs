@@ -294,7 +294,8 @@ fn main() -> ExitCode {
                 let _ = verifier.verify_texts_each(&split_documents(&name, &text), window, |r| printer.print(&r));
             }
             Err(e) => {
-                let _ = printer.print(&verifier.unreadable(&source_name(Path::new(file)), e));
+                let source = if file == "-" { "stdin".to_owned() } else { source_name(Path::new(file)) };
+                let _ = printer.print(&verifier.unreadable(&source, e));
             }
         }
     }

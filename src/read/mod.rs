@@ -175,6 +175,10 @@ impl Reader {
                     if !a.settled(thresholds) {
                         continue;
                     }
+                    // The zone read, found again elsewhere by the locator.
+                    if a.repaired.lines == reading.lines {
+                        break 'tries;
+                    }
                     let refs: Vec<&str> = a.repaired.lines.iter().map(String::as_str).collect();
                     if let (Ok(m), Some(format)) = (mrz::parse_lines(&refs), a.format) {
                         let number = m.document_number().to_string();

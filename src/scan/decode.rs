@@ -51,7 +51,7 @@ pub struct Decoded {
 pub const MAX_REDUCTION: u32 = 4;
 
 /// [`decode`], saying whether the image had to be reduced: a PNG (not
-/// interlaced) or a JPEG (baseline, or progressive whose coefficients fit)
+/// interlaced) or a sequential (baseline) JPEG
 /// whose pixels exceed `limits.max_alloc` is decoded at 1/2, 1/3 or 1/4 of
 /// its resolution (1/2 or 1/4 for JPEG, by its scaled transform), the
 /// smallest reduction that fits; 16-bit samples become 8-bit. An image
@@ -101,7 +101,7 @@ pub fn decode_reducing(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded, S
     if l.reserve(needed).is_err() {
         drop(decoder);
         let reduced = match format {
-            Some(ImageFormat::Png) => png_reduced(bytes, limits.max_alloc)?,
+            Some(ImageFormat::Png) => png_reduced(bytes, limits)?,
             Some(ImageFormat::Jpeg) => jpeg_reduced(bytes, w, h, limits.max_alloc)?,
             _ => None,
         };
@@ -127,12 +127,15 @@ fn reduction_within(w: u32, h: u32, channels: u64, copies: u64, budget: u64, fac
 }
 
 /// A PNG decoded row by row into blocks of `k` x `k` pixels averaged, at
-/// the smallest `k` that fits `budget`: memory holds the output and one row.
-/// `None` when none fits or the PNG is interlaced (its rows come in passes).
-fn png_reduced(bytes: &[u8], budget: u64) -> Result<Option<(DynamicImage, u32)>, ScanError> {
+/// the smallest `k` whose output fits half the allocation limit (the
+/// decoder's own buffers, one row and any compressed metadata, get the
+/// other half). `None` when none fits or the PNG is interlaced (its rows
+/// come in passes).
+fn png_reduced(bytes: &[u8], limits: &DecodeLimits) -> Result<Option<(DynamicImage, u32)>, ScanError> {
+    let budget = limits.max_alloc;
     let fail = |e: png::DecodingError| match e {
         png::DecodingError::LimitsExceeded => ScanError::TooLarge {
-            max_side: 0,
+            max_side: limits.max_side,
             max_alloc: budget,
             source: "the PNG decoder's buffers exceed the allocation limit".into(),
         },
@@ -143,7 +146,7 @@ fn png_reduced(bytes: &[u8], budget: u64) -> Result<Option<(DynamicImage, u32)>,
     };
     let mut decoder = png::Decoder::new(Cursor::new(bytes));
     decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
-    decoder.set_limits(png::Limits { bytes: usize::try_from(budget).unwrap_or(usize::MAX) });
+    decoder.set_limits(png::Limits { bytes: usize::try_from(budget / 2).unwrap_or(usize::MAX) });
     let mut reader = decoder.read_info().map_err(fail)?;
     if reader.info().interlaced {
         return Ok(None);
@@ -157,7 +160,7 @@ fn png_reduced(bytes: &[u8], budget: u64) -> Result<Option<(DynamicImage, u32)>,
         png::ColorType::Indexed => return Ok(None),
     };
     let channels: usize = if grey { 1 } else { 3 };
-    let Some(k) = reduction_within(w, h, channels as u64, 1, budget, &[2, 3, MAX_REDUCTION]) else { return Ok(None) };
+    let Some(k) = reduction_within(w, h, channels as u64, 2, budget, &[2, 3, MAX_REDUCTION]) else { return Ok(None) };
     let (ow, oh) = (w.div_ceil(k), h.div_ceil(k));
     let (kk, wide) = (k as usize, ow as usize * channels);
     let mut out = vec![0u8; wide * oh as usize];
@@ -197,9 +200,11 @@ fn png_reduced(bytes: &[u8], budget: u64) -> Result<Option<(DynamicImage, u32)>,
 }
 
 /// A JPEG decoded by its scaled transform at 1/2 or 1/4, the smallest that
-/// fits `budget` (the output and the decoder's planes of the same size; a
-/// progressive JPEG also keeps every coefficient of the whole image).
-/// `None` when none fits, or for CMYK and 16-bit JPEGs.
+/// fits `budget` (the output and the decoder's planes of the same size).
+/// `None` when none fits, for a JPEG that is not sequential (a progressive
+/// one keeps every coefficient of the whole image: more than the budget
+/// whenever a reduction is needed), for CMYK and 16-bit JPEGs, and when the
+/// decoder's header or output size disagrees with what was asked.
 fn jpeg_reduced(bytes: &[u8], w: u32, h: u32, budget: u64) -> Result<Option<(DynamicImage, u32)>, ScanError> {
     let fail = |e: jpeg_decoder::Error| {
         if ends_early(bytes) { ScanError::Truncated(Some(Box::new(e))) } else { ScanError::Decode(Box::new(e)) }
@@ -207,17 +212,24 @@ fn jpeg_reduced(bytes: &[u8], w: u32, h: u32, budget: u64) -> Result<Option<(Dyn
     let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
     decoder.read_info().map_err(fail)?;
     let Some(info) = decoder.info() else { return Ok(None) };
+    if info.coding_process != jpeg_decoder::CodingProcess::DctSequential
+        || (u32::from(info.width), u32::from(info.height)) != (w, h)
+    {
+        return Ok(None);
+    }
     let channels: u64 = match info.pixel_format {
         jpeg_decoder::PixelFormat::L8 => 1,
         jpeg_decoder::PixelFormat::RGB24 => 3,
         _ => return Ok(None),
     };
-    if progressive(bytes) && u64::from(w) * u64::from(h) * 2 * channels > budget {
-        return Ok(None);
-    }
     let Some(k) = reduction_within(w, h, channels, 2, budget, &[2, MAX_REDUCTION]) else { return Ok(None) };
     let want = |side: u32| u16::try_from(side.div_ceil(k)).unwrap_or(u16::MAX);
     let (ow, oh) = decoder.scale(want(w), want(h)).map_err(fail)?;
+    if (u32::from(ow), u32::from(oh)) != (w.div_ceil(k), h.div_ceil(k)) {
+        // The decoder picked another scale (a very thin image): not the
+        // reduction that was checked against the budget.
+        return Ok(None);
+    }
     decoder.set_max_decoding_buffer_size(usize::try_from(budget).unwrap_or(usize::MAX));
     // The decoder hands components to worker threads and `expect`s them to
     // answer: should one fail, that is this file's decoding error, not a
@@ -231,26 +243,7 @@ fn jpeg_reduced(bytes: &[u8], w: u32, h: u32, budget: u64) -> Result<Option<(Dyn
     } else {
         image::RgbImage::from_raw(ow, oh, pixels).map(DynamicImage::ImageRgb8)
     };
-    // The factor the decoder chose (it may pick a finer one than asked).
-    Ok(image.map(|i| (i, w.div_ceil(ow.max(1)))))
-}
-
-/// Whether a JPEG's frame is progressive (an SOF2 marker before its first
-/// scan).
-fn progressive(bytes: &[u8]) -> bool {
-    let mut at = 2usize;
-    while let (Some(&0xFF), Some(&marker)) = (bytes.get(at), bytes.get(at + 1)) {
-        match marker {
-            0xC2 | 0xC6 | 0xCA | 0xCE => return true,
-            0xDA | 0xD9 => return false,
-            0x01 | 0xD0..=0xD7 | 0xFF => at += if marker == 0xFF { 1 } else { 2 },
-            _ => match bytes.get(at + 2..at + 4) {
-                Some(&[hi, lo]) => at = at.saturating_add(2 + usize::from(u16::from_be_bytes([hi, lo]))),
-                _ => return false,
-            },
-        }
-    }
-    false
+    Ok(image.map(|i| (i, k)))
 }
 
 /// Whether a decoder's error says the data ran out.
@@ -412,7 +405,7 @@ mod tests {
     fn a_png_cut_short_while_reduced_is_truncated_not_a_partial_page() {
         let rgb = RgbImage::from_fn(300, 200, |x, y| Rgb([(x ^ y) as u8, (x * 7) as u8, (y * 3) as u8]));
         let png = encoded(&DynamicImage::ImageRgb8(rgb), ImageFormat::Png);
-        let limits = DecodeLimits::default().max_alloc(60_000);
+        let limits = DecodeLimits::default().max_alloc(100_000);
         assert_eq!(decode_reducing(&png, &limits).unwrap().reduction, 2);
         let cut = png.get(..png.len() * 2 / 3).unwrap();
         assert!(matches!(decode_reducing(cut, &limits), Err(ScanError::Truncated(_))));
@@ -428,17 +421,8 @@ mod tests {
         assert_eq!((d.reduction, d.image.width(), d.image.height()), (2, 200, 120));
         let p = d.image.to_rgb8();
         assert!(p.get_pixel(50, 60).0[0] < 60 && p.get_pixel(150, 60).0[0] > 190);
-        assert!(!progressive(&jpeg));
         let d = decode_reducing(&jpeg, &DecodeLimits::default().max_alloc(40_000)).unwrap();
         assert_eq!((d.reduction, d.image.width()), (4, 100));
-    }
-
-    #[test]
-    fn progressive_frames_are_told_from_baseline_ones() {
-        // SOI, APP0 of 4 bytes, SOF2.
-        assert!(progressive(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 1, 2, 0xFF, 0xC2, 0, 2]));
-        assert!(!progressive(&[0xFF, 0xD8, 0xFF, 0xC0, 0, 2, 0xFF, 0xDA]));
-        assert!(!progressive(&[0xFF, 0xD8, 0xFF]));
     }
 
     #[test]
