@@ -215,23 +215,32 @@ pub fn locate(img: &RgbImage, hint: &PageHint) -> Option<Portrait> {
     if cw < 12 || ch < 12 {
         return None;
     }
-    // Cell means of luminance.
-    let mut tone = vec![0.0f32; (cw * ch) as usize];
+    // Cell means of luminance, summed exactly in integers (Rec. 601 weights
+    // in thousandths: a 64-pixel cell's sum stays below 2^32).
+    let mut sums = vec![0u32; (cw * ch) as usize];
     let raw = img.as_raw();
     let stride = w as usize * 3;
+    let cell_bytes = cell as usize * 3;
     for y in 0..ch * cell {
-        let Some(row) = raw.get(y as usize * stride..(y as usize * stride + (cw * cell) as usize * 3)) else { break };
+        let start = y as usize * stride;
         let base = (y / cell * cw) as usize;
-        for (x, px) in row.chunks_exact(3).enumerate() {
-            if let (Some(t), [r, g, b]) = (tone.get_mut(base + x / cell as usize), px) {
-                *t += 0.299 * f32::from(*r) + 0.587 * f32::from(*g) + 0.114 * f32::from(*b);
-            }
+        let (Some(row), Some(cells)) =
+            (raw.get(start..start + cw as usize * cell_bytes), sums.get_mut(base..base + cw as usize))
+        else {
+            break;
+        };
+        for (t, px) in cells.iter_mut().zip(row.chunks_exact(cell_bytes)) {
+            *t += px
+                .chunks_exact(3)
+                .map(|p| match p {
+                    [r, g, b] => 299 * u32::from(*r) + 587 * u32::from(*g) + 114 * u32::from(*b),
+                    _ => 0,
+                })
+                .sum::<u32>();
         }
     }
-    let area = (cell * cell) as f32;
-    for t in &mut tone {
-        *t /= area;
-    }
+    let area = (cell * cell) as f32 * 1000.0;
+    let tone: Vec<f32> = sums.iter().map(|&s| s as f32 / area).collect();
     let paper = quantile(&tone, 0.75)?;
     let exclude = hint.exclude.map(|q| grown_quad(&q, hint.px_per_mm * 1.5));
     let excluded = |cx: u32, cy: u32| {
@@ -384,24 +393,34 @@ fn inner_components(m: &[bool], w: u32, h: u32) -> Vec<Vec<(u32, u32)>> {
     out
 }
 
-/// Bilinear sample of one colour pixel (clamped at the image's edge).
+/// Bilinear sample of one colour pixel (clamped at the image's edge; black
+/// for an empty image).
 fn sample(img: &RgbImage, p: Point) -> [f32; 3] {
     let (w, h) = img.dimensions();
+    if w == 0 || h == 0 {
+        return [0.0; 3];
+    }
     let x = p.x.clamp(0.0, (w - 1) as f32);
     let y = p.y.clamp(0.0, (h - 1) as f32);
-    let (x0, y0) = (x.floor() as u32, y.floor() as u32);
+    // Non-negative: truncation is the floor (and a NaN lands on 0).
+    let (x0, y0) = (x as u32, y as u32);
     let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
     let (tx, ty) = (x - x0 as f32, y - y0 as f32);
-    let (p00, p10, p01, p11) =
-        (img.get_pixel(x0, y0).0, img.get_pixel(x1, y0).0, img.get_pixel(x0, y1).0, img.get_pixel(x1, y1).0);
-    let mut out = [0.0; 3];
-    for (c, o) in out.iter_mut().enumerate() {
-        let g = |p: [u8; 3]| f32::from(p.get(c).copied().unwrap_or(0));
-        let top = g(p00) + (g(p10) - g(p00)) * tx;
-        let bottom = g(p01) + (g(p11) - g(p01)) * tx;
-        *o = top + (bottom - top) * ty;
-    }
-    out
+    let raw = img.as_raw();
+    let px = |x: u32, y: u32| -> [f32; 3] {
+        let i = (y as usize * w as usize + x as usize) * 3;
+        match raw.get(i..i + 3) {
+            Some(&[r, g, b]) => [f32::from(r), f32::from(g), f32::from(b)],
+            _ => [0.0; 3],
+        }
+    };
+    let (p00, p10, p01, p11) = (px(x0, y0), px(x1, y0), px(x0, y1), px(x1, y1));
+    std::array::from_fn(|c| {
+        let g = |p: &[f32; 3]| p.get(c).copied().unwrap_or(0.0);
+        let top = g(&p00) + (g(&p10) - g(&p00)) * tx;
+        let bottom = g(&p01) + (g(&p11) - g(&p01)) * tx;
+        top + (bottom - top) * ty
+    })
 }
 
 /// Moves each side of the core's rectangle out (or up to 1 mm in) to the
@@ -512,6 +531,89 @@ fn refine(img: &RgbImage, f: &Frame, core: FrameRect, ppmm: f32, exclude: Option
     (rect, found)
 }
 
+/// A region of the page in a [`Frame`]: a rectangle, less a rectangle inside
+/// it (the portrait, around which a ring is measured) and less a
+/// quadrilateral of the page (the MRZ).
+#[derive(Debug, Clone, Copy)]
+struct Region<'a> {
+    frame: &'a Frame,
+    outer: FrameRect,
+    hole: Option<FrameRect>,
+    exclude: Option<&'a Quad>,
+}
+
+impl<'a> Region<'a> {
+    /// The whole of a rectangle.
+    fn rect(frame: &'a Frame, outer: FrameRect) -> Region<'a> {
+        Region { frame, outer, hole: None, exclude: None }
+    }
+
+    /// Whether frame coordinates `(a, b)` lie in the region.
+    fn contains(&self, a: f32, b: f32) -> bool {
+        self.outer.contains(a, b)
+            && !self.hole.is_some_and(|h| h.contains(a, b))
+            && !self.exclude.is_some_and(|q| q.contains(self.frame.to_page(a, b)))
+    }
+
+    /// The columns `a0 + i` (`i` below `n`) of frame row `b` in the region,
+    /// as ranges of `i`, into `out` (cleared first).
+    fn row(&self, b: f32, a0: f32, n: usize, out: &mut Vec<std::ops::Range<usize>>) {
+        out.clear();
+        if b < self.outer.b0 || b > self.outer.b1 {
+            return;
+        }
+        // Column indices whose `a` lies in `[lo, hi]`.
+        let cols = |lo: f32, hi: f32| {
+            let first = (lo - a0).ceil().max(0.0);
+            let end = ((hi - a0).floor() + 1.0).clamp(0.0, n as f32);
+            (first as usize)..(end as usize).max(first.min(n as f32) as usize)
+        };
+        out.push(cols(self.outer.a0, self.outer.a1));
+        let cut = |lo: f32, hi: f32, out: &mut Vec<std::ops::Range<usize>>| {
+            let gone = cols(lo, hi);
+            if gone.is_empty() {
+                return;
+            }
+            let kept: Vec<_> = out
+                .iter()
+                .flat_map(|r| [r.start..r.end.min(gone.start), r.start.max(gone.end)..r.end])
+                .filter(|r| !r.is_empty())
+                .collect();
+            *out = kept;
+        };
+        if let Some(h) = self.hole
+            && b >= h.b0
+            && b <= h.b1
+        {
+            cut(h.a0, h.a1, out);
+        }
+        if let Some((lo, hi)) = self.exclude.and_then(|q| self.crossing(q, b)) {
+            cut(lo, hi, out);
+        }
+    }
+
+    /// Where frame row `b` crosses a convex quadrilateral of the page: the
+    /// interval of `a` inside it.
+    fn crossing(&self, q: &Quad, b: f32) -> Option<(f32, f32)> {
+        let c = q.corners.map(|p| self.frame.to_frame(p));
+        let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
+        for k in 0..4 {
+            let (Some(&(pa, pb)), Some(&(qa, qb))) = (c.get(k), c.get((k + 1) % 4)) else { continue };
+            if b < pb.min(qb) || b > pb.max(qb) {
+                continue;
+            }
+            let a = if (qb - pb).abs() < 1e-6 {
+                lo = lo.min(pa.min(qa));
+                pa.max(qa)
+            } else {
+                pa + (qa - pa) * (b - pb) / (qb - pb)
+            };
+            (lo, hi) = (lo.min(a), hi.max(a));
+        }
+        (lo <= hi).then_some((lo, hi))
+    }
+}
+
 /// The scan's noise floor over the page pixels whose frame coordinates
 /// satisfy `keep`: each pixel's difference from the mean of its four
 /// neighbours, per channel, split into a colour part (red and blue against
@@ -532,7 +634,10 @@ fn noise(img: &RgbImage, f: &Frame, bounds: FrameRect, keep: impl Fn(f32, f32) -
     let (x1, y1) = ((x1 as u32).min(w.saturating_sub(2)), (y1 as u32).min(h.saturating_sub(2)));
     let mut colour = Vec::new();
     let mut light = Vec::new();
-    let px = |x: u32, y: u32| img.get_pixel(x, y).0;
+    let raw = img.as_raw();
+    let stride = w as usize * 3;
+    let row = |y: u32| raw.get(y as usize * stride..(y as usize + 1) * stride);
+    let rgb = |r: &[u8], i: usize| -> Option<[u8; 3]> { r.get(i..i + 3)?.try_into().ok() };
     // Every other block across and down: a quarter of the pixels, still
     // hundreds of blocks.
     for by in (y0..y1.saturating_sub(BLOCK)).step_by(2 * BLOCK as usize) {
@@ -543,12 +648,17 @@ fn noise(img: &RgbImage, f: &Frame, bounds: FrameRect, keep: impl Fn(f32, f32) -
             }
             let (mut c_sum, mut l_sum, mut n) = (0.0f32, 0.0f32, 0u32);
             for y in by..by + BLOCK {
+                let (Some(up), Some(mid), Some(down)) = (row(y - 1), row(y), row(y + 1)) else { continue };
                 for x in bx..bx + BLOCK {
-                    let ps = [px(x, y), px(x - 1, y), px(x + 1, y), px(x, y - 1), px(x, y + 1)];
-                    if ps.iter().any(|p| p.iter().any(|&c| !(8..=247).contains(&c))) {
+                    let i = x as usize * 3;
+                    let (Some(c), Some(l), Some(r), Some(t), Some(b)) =
+                        (rgb(mid, i), rgb(mid, i - 3), rgb(mid, i + 3), rgb(up, i), rgb(down, i))
+                    else {
+                        continue;
+                    };
+                    if [c, l, r, t, b].iter().flatten().any(|&v| !(8..=247).contains(&v)) {
                         continue;
                     }
-                    let [c, l, r, t, b] = ps;
                     let res: [f32; 3] = std::array::from_fn(|k| {
                         let g = |p: [u8; 3]| f32::from(p.get(k).copied().unwrap_or(0));
                         g(c) - (g(l) + g(r) + g(t) + g(b)) / 4.0
@@ -581,7 +691,8 @@ fn noise(img: &RgbImage, f: &Frame, bounds: FrameRect, keep: impl Fn(f32, f32) -
 /// and the same for rows. Per direction, the strongest phase's mean over the
 /// other seven's; `(strength, phase along, phase across)`, the strength the
 /// lesser of the two directions (a block grid has both).
-fn blocking(img: &RgbImage, f: &Frame, rect: FrameRect, keep: impl Fn(f32, f32) -> bool) -> Option<Blocking> {
+fn blocking(img: &RgbImage, region: &Region<'_>) -> Option<Blocking> {
+    let (f, rect) = (region.frame, region.outer);
     let (a0, b0) = (rect.a0.floor(), rect.b0.floor());
     let (nw, nh) = ((rect.a1 - a0).max(0.0) as usize, (rect.b1 - b0).max(0.0) as usize);
     if nw < 32 || nh < 32 || nw * nh > 8_000_000 {
@@ -589,53 +700,59 @@ fn blocking(img: &RgbImage, f: &Frame, rect: FrameRect, keep: impl Fn(f32, f32) 
     }
     let (w, h) = img.dimensions();
     let aligned = f.axis_aligned();
-    let value = |a: f32, b: f32| -> Option<f32> {
+    let raw = img.as_raw();
+    let value = |a: f32, b: f32| -> f32 {
         let p = f.to_page(a, b);
         if p.x < 0.0 || p.y < 0.0 || p.x > (w - 1) as f32 || p.y > (h - 1) as f32 {
-            return None;
+            return f32::NAN;
         }
         if aligned {
-            Some(luma(img.get_pixel(p.x.round() as u32, p.y.round() as u32).0))
+            // Non-negative: adding a half and truncating rounds.
+            let i = ((p.y + 0.5) as usize * w as usize + (p.x + 0.5) as usize) * 3;
+            match raw.get(i..i + 3) {
+                Some(&[r, g, b]) => luma([r, g, b]),
+                _ => f32::NAN,
+            }
         } else {
-            Some(luma(sample(img, p).map(|c| c.round().clamp(0.0, 255.0) as u8)))
+            luma(sample(img, p).map(|c| (c + 0.5).clamp(0.0, 255.0) as u8))
         }
     };
-    let mut grid = vec![f32::NAN; nw * nh];
-    for j in 0..nh {
-        let b = b0 + j as f32;
-        for i in 0..nw {
-            let a = a0 + i as f32;
-            if keep(a, b)
-                && let (Some(v), Some(slot)) = (value(a, b), grid.get_mut(j * nw + i))
-            {
-                *slot = v;
-            }
-        }
-    }
+    // Row by row, the previous row kept for the steps down; NaN where the
+    // region leaves the page or leaves the pixel out.
     let mut cols = [(0.0f64, 0u32); 8];
     let mut rows = [(0.0f64, 0u32); 8];
+    let (mut above, mut row) = (vec![f32::NAN; nw], vec![f32::NAN; nw]);
+    let mut spans = Vec::with_capacity(4);
     for j in 0..nh {
-        for i in 0..nw {
-            let Some(&v) = grid.get(j * nw + i) else { continue };
-            if v.is_nan() {
-                continue;
+        let b = b0 + j as f32;
+        row.fill(f32::NAN);
+        region.row(b, a0, nw, &mut spans);
+        for span in &spans {
+            let Some(slots) = row.get_mut(span.clone()) else { continue };
+            for (i, slot) in (span.start..).zip(slots) {
+                *slot = value(a0 + i as f32, b);
             }
-            if let (Some(&r), Some(c)) =
-                (grid.get(j * nw + i + 1), cols.get_mut((a0 as i64 + i as i64).rem_euclid(8) as usize))
+        }
+        for (i, pair) in row.windows(2).enumerate() {
+            if let ([v, r], Some(c)) = (pair, cols.get_mut((a0 as i64 + i as i64).rem_euclid(8) as usize))
+                && !v.is_nan()
                 && !r.is_nan()
-                && i + 1 < nw
             {
                 c.0 += f64::from((r - v).abs());
                 c.1 += 1;
             }
-            if let (Some(&d), Some(c)) =
-                (grid.get((j + 1) * nw + i), rows.get_mut((b0 as i64 + j as i64).rem_euclid(8) as usize))
-                && !d.is_nan()
-            {
-                c.0 += f64::from((d - v).abs());
-                c.1 += 1;
+        }
+        if j > 0
+            && let Some(c) = rows.get_mut((b0 as i64 + j as i64 - 1).rem_euclid(8) as usize)
+        {
+            for (u, d) in above.iter().zip(&row) {
+                if !u.is_nan() && !d.is_nan() {
+                    c.0 += f64::from((d - u).abs());
+                    c.1 += 1;
+                }
             }
         }
+        std::mem::swap(&mut above, &mut row);
     }
     let peak = |acc: &[(f64, u32); 8]| -> Option<(f32, usize, [f32; 8])> {
         let means: Vec<f32> =
@@ -759,10 +876,11 @@ fn judge(img: &RgbImage, p: &Portrait, exclude: Option<&Quad>, t: &crate::Thresh
     )];
     let inside = p.rect.grown(-(mm * 1.0).max(2.0));
     let (near, far) = (p.rect.grown(mm * 1.5), p.rect.grown(mm * 6.0));
-    let excluded = |a: f32, b: f32| exclude.is_some_and(|q| q.contains(p.frame.to_page(a, b)));
-    let ring = |a: f32, b: f32| far.contains(a, b) && !near.contains(a, b) && !excluded(a, b);
-    let (noise_in, noise_out) =
-        (noise(img, &p.frame, inside, |a, b| inside.contains(a, b)), noise(img, &p.frame, far, ring));
+    let ring = Region { frame: &p.frame, outer: far, hole: Some(near), exclude };
+    let (noise_in, noise_out) = (
+        noise(img, &p.frame, inside, |a, b| inside.contains(a, b)),
+        noise(img, &p.frame, far, |a, b| ring.contains(a, b)),
+    );
     match (noise_in, noise_out) {
         (Some((ci, li, _)), Some((co, lo, _))) => {
             let ratio = ci / co.max(0.5);
@@ -801,8 +919,7 @@ fn judge(img: &RgbImage, p: &Portrait, exclude: Option<&Quad>, t: &crate::Thresh
     let centre = ((inside.a0 + inside.a1) / 2.0, (inside.b0 + inside.b1) / 2.0);
     let (ha, hb) = ((inside.width() / 2.0).min(160.0), (inside.height() / 2.0).min(160.0));
     let window = FrameRect { a0: centre.0 - ha, a1: centre.0 + ha, b0: centre.1 - hb, b1: centre.1 + hb };
-    let (bin, bout) =
-        (blocking(img, &p.frame, window, |a, b| window.contains(a, b)), blocking(img, &p.frame, far, ring));
+    let (bin, bout) = (blocking(img, &Region::rect(&p.frame, window)), blocking(img, &ring));
     match (bin, bout) {
         (Some(bi), Some(bo)) => {
             let page_at = bo.at(bi.phase);
@@ -879,6 +996,45 @@ mod tests {
     }
 
     #[test]
+    fn a_region_s_row_spans_are_the_pixels_it_contains() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % 10_000) as f32 / 10_000.0
+        };
+        let mut spans = Vec::new();
+        for _ in 0..40 {
+            let frame = Frame::along(Point::new(1.0, next() - 0.5));
+            let outer = FrameRect { a0: 10.3 + next() * 20.0, a1: 170.7, b0: 5.1 + next() * 9.0, b1: 120.6 };
+            let hole = FrameRect { a0: 40.0 + next() * 20.0, a1: 110.2, b0: 30.4, b1: 60.0 + next() * 30.0 };
+            // A turned quadrilateral of the page, partly over the ring.
+            let (cx, cy, t) = (60.0 + next() * 80.0, 70.0 + next() * 60.0, next() * 1.5);
+            let corner = |sx: f32, sy: f32| {
+                let (dx, dy) = (sx * 45.0, sy * 12.0);
+                Point::new(cx + dx * t.cos() - dy * t.sin(), cy + dx * t.sin() + dy * t.cos())
+            };
+            let quad = Quad::new([corner(-1.0, -1.0), corner(1.0, -1.0), corner(1.0, 1.0), corner(-1.0, 1.0)]);
+            let region = Region { frame: &frame, outer, hole: Some(hole), exclude: Some(&quad) };
+            let (a0, n) = (0.0, 200usize);
+            let (mut inside, mut mismatched) = (0, 0);
+            for b in 0..140 {
+                let b = b as f32;
+                region.row(b, a0, n, &mut spans);
+                for i in 0..n {
+                    let a = a0 + i as f32;
+                    let listed = spans.iter().any(|r| r.contains(&i));
+                    inside += usize::from(region.contains(a, b));
+                    mismatched += usize::from(listed != region.contains(a, b));
+                }
+            }
+            assert!(inside > 1000, "{inside}");
+            assert_eq!(mismatched, 0, "{outer:?} {hole:?} {quad:?}");
+        }
+    }
+
+    #[test]
     fn a_block_grid_is_found_at_its_phase() {
         // Flat 8 x 8 blocks whose boundaries fall after columns 2, 10, ...
         // and after rows 5, 13, ...
@@ -888,12 +1044,12 @@ mod tests {
         });
         let f = Frame::along(Point::new(1.0, 0.0));
         let rect = FrameRect { a0: 10.0, a1: 240.0, b0: 10.0, b1: 240.0 };
-        let b = blocking(&img, &f, rect, |_, _| true).unwrap();
+        let b = blocking(&img, &Region::rect(&f, rect)).unwrap();
         assert!(b.strength > 3.0, "{}", b.strength);
         assert_eq!(b.phase, (2, 5));
         // Smooth content has no phase of its own.
         let smooth = RgbImage::from_fn(256, 256, |x, y| Rgb([(x / 2 + y / 3) as u8; 3]));
-        let s = blocking(&smooth, &f, rect, |_, _| true).unwrap();
+        let s = blocking(&smooth, &Region::rect(&f, rect)).unwrap();
         assert!(s.strength < 1.2, "{}", s.strength);
     }
 
