@@ -153,6 +153,7 @@ impl Document {
         #[cfg(feature = "image")]
         {
             summary.reduction = self.visible.as_ref().map(crate::scan::Page::reduction).filter(|&k| k > 1);
+            summary.truncated = self.visible.as_ref().is_some_and(crate::scan::Page::truncated);
         }
         #[cfg(feature = "ocr")]
         if let Some(r) = &self.reading {

@@ -352,6 +352,13 @@ pub struct ScanSummary {
     /// for the file's pixels.
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub reduction: Option<u32>,
+    /// The file ended before its image did (a scan cut short in transfer or
+    /// on a full disk): the decoder filled the missing part, so the page's
+    /// last rows are not the document's. The MRZ was read from what came;
+    /// checks of the page's lower part may have had nothing to look at.
+    /// Copy or export the scan again.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "std::ops::Not::not"))]
+    pub truncated: bool,
 }
 
 /// Whether a check family ran on a document.
@@ -664,6 +671,13 @@ impl fmt::Display for Report {
         writeln!(f, "           {fr}")?;
         if let Some(e) = &self.error {
             writeln!(f, "           error ({}): {}", e.kind, e.message)?;
+        }
+        if self.scan.as_ref().is_some_and(|s| s.truncated) {
+            writeln!(
+                f,
+                "           note: the file ends before its image does (its last rows are filled in); copy or \
+                 export the scan again"
+            )?;
         }
         if let Some(m) = &self.mrz {
             let d = &m.fields;

@@ -23,6 +23,7 @@ pub struct Page {
     colour: Option<RgbImage>,
     grey: GrayImage,
     reduction: u32,
+    truncated: bool,
 }
 
 impl Page {
@@ -30,21 +31,23 @@ impl Page {
     /// 8-bit colour (alpha dropped), grey images keep no colour copy.
     pub fn new(image: DynamicImage) -> Page {
         match image {
-            DynamicImage::ImageRgb8(rgb) => Page { grey: brightest_channel(&rgb), colour: Some(rgb), reduction: 1 },
-            DynamicImage::ImageLuma8(g) => Page { grey: g, colour: None, reduction: 1 },
+            DynamicImage::ImageRgb8(rgb) => {
+                Page { grey: brightest_channel(&rgb), colour: Some(rgb), reduction: 1, truncated: false }
+            }
+            DynamicImage::ImageLuma8(g) => Page { grey: g, colour: None, reduction: 1, truncated: false },
             grey @ (DynamicImage::ImageLuma16(_) | DynamicImage::ImageLumaA8(_) | DynamicImage::ImageLumaA16(_)) => {
-                Page { grey: to_gray(&grey), colour: None, reduction: 1 }
+                Page { grey: to_gray(&grey), colour: None, reduction: 1, truncated: false }
             }
             other => {
                 let rgb = other.to_rgb8();
-                Page { grey: brightest_channel(&rgb), colour: Some(rgb), reduction: 1 }
+                Page { grey: brightest_channel(&rgb), colour: Some(rgb), reduction: 1, truncated: false }
             }
         }
     }
 
     /// A page from a grey image alone.
     pub fn from_grey(grey: GrayImage) -> Page {
-        Page { colour: None, grey, reduction: 1 }
+        Page { colour: None, grey, reduction: 1, truncated: false }
     }
 
     /// The grey page.
@@ -67,6 +70,19 @@ impl Page {
     /// (1: whole).
     pub fn reduction(&self) -> u32 {
         self.reduction
+    }
+
+    /// Whether the file ended before its image did (see
+    /// [`super::ends_early`]): the decoder filled what was missing, so the
+    /// page's last rows are not the document's.
+    pub fn truncated(&self) -> bool {
+        self.truncated
+    }
+
+    /// Marked as decoded from a file that ended before its image did.
+    #[cfg(feature = "ocr")]
+    pub(crate) fn cut_short(self, truncated: bool) -> Page {
+        Page { truncated, ..self }
     }
 
     /// Width and height in pixels.

@@ -89,10 +89,7 @@ impl Verifier {
         }
         // A partial page from a file cut short: say so, rather than that the
         // page holds no MRZ.
-        if doc.reading.is_none()
-            && let ImageInput::Bytes(b) = &scan.visible
-            && scan::ends_early(b)
-        {
+        if doc.reading.is_none() && visible.truncated() {
             doc.error = Some(scan::ScanError::Truncated(None).into());
         }
         doc.visible = Some(visible);
@@ -104,7 +101,7 @@ impl Verifier {
         match input {
             ImageInput::Bytes(b) => {
                 let d = scan::decode_reducing(b, &self.config.limits)?;
-                Ok(Page::reduced(d.image, d.reduction))
+                Ok(Page::reduced(d.image, d.reduction).cut_short(scan::ends_early(b)))
             }
             ImageInput::Pixels(p) => {
                 let limits = &self.config.limits;
