@@ -63,6 +63,17 @@ struct Args {
     /// the findings that did not pass).
     #[arg(long)]
     dump: Option<PathBuf>,
+    /// Skip the calibration: judge the evaluation documents with the default
+    /// thresholds (no ROC curves, no thresholds written).
+    #[arg(long)]
+    eval_only: bool,
+    /// Evaluate genuine documents only (the false alarms).
+    #[arg(long)]
+    genuine_only: bool,
+    /// Print every genuine evaluation document flagged, with each finding
+    /// that did not pass and its message.
+    #[arg(long)]
+    verbose: bool,
 }
 
 /// The print checks calibrated here: id, and whether a high statistic (true)
@@ -157,7 +168,7 @@ fn main() -> ExitCode {
     let defaults = Thresholds::default();
 
     // 1. Calibration on genuine documents.
-    let calibration: Vec<Calibrated> = jobs(args.per_cell)
+    let calibration: Vec<Calibrated> = jobs(if args.eval_only { 0 } else { args.per_cell })
         .par_iter()
         .filter_map(|&(c, f, i)| {
             let s = generator.render(args.seed, i, f, Truth::Genuine, c).ok()?;
@@ -169,6 +180,9 @@ fn main() -> ExitCode {
     let mut thresholds = defaults;
     let mut chosen = BTreeMap::new();
     for (k, (id, high)) in CHECKS.iter().enumerate() {
+        if args.eval_only {
+            break;
+        }
         let mut v: Vec<f32> = genuine.iter().filter_map(|s| s.get(k).copied()).filter(|v| v.is_finite()).collect();
         if v.is_empty() {
             eprintln!("calibrate: no genuine document was judged by {id}: no threshold to set");
@@ -190,33 +204,35 @@ fn main() -> ExitCode {
             _ => thresholds.print_run_z = t,
         }
     }
-    println!(
-        "calibration: {} genuine documents read (seed {}, {} per format and condition)",
-        genuine.len(),
-        args.seed,
-        args.per_cell
-    );
-    println!();
-    println!("| check | threshold | genuine median | genuine worst |");
-    println!("|---|---|---|---|");
-    for (k, (id, high)) in CHECKS.iter().enumerate() {
-        let mut v: Vec<f32> = genuine.iter().filter_map(|s| s.get(k).copied()).filter(|v| v.is_finite()).collect();
-        let med = quantile(&mut v, 0.5);
-        let worst = if *high { quantile(&mut v, 1.0) } else { quantile(&mut v, 0.0) };
-        println!("| `{id}` | {:.3} | {med:.3} | {worst:.3} |", chosen.get(id).copied().unwrap_or(0.0));
-    }
-    println!();
-    for (k, (id, high)) in CHECKS.iter().enumerate() {
-        // The three genuine documents nearest the threshold's side, to look at
-        // with `inspect`.
-        let mut docs: Vec<(f32, &Calibrated)> = calibration
-            .iter()
-            .filter_map(|r| r.3.get(k).copied().filter(|v| v.is_finite()).map(|v| (if *high { -v } else { v }, r)))
-            .collect();
-        docs.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let worst: Vec<String> =
-            docs.iter().take(3).map(|(v, r)| format!("{} {} {} ({:.3})", r.0.name(), r.1, r.2, v.abs())).collect();
-        println!("worst genuine on `{id}`: {}", worst.join(", "));
+    if !args.eval_only {
+        println!(
+            "calibration: {} genuine documents read (seed {}, {} per format and condition)",
+            genuine.len(),
+            args.seed,
+            args.per_cell
+        );
+        println!();
+        println!("| check | threshold | genuine median | genuine worst |");
+        println!("|---|---|---|---|");
+        for (k, (id, high)) in CHECKS.iter().enumerate() {
+            let mut v: Vec<f32> = genuine.iter().filter_map(|s| s.get(k).copied()).filter(|v| v.is_finite()).collect();
+            let med = quantile(&mut v, 0.5);
+            let worst = if *high { quantile(&mut v, 1.0) } else { quantile(&mut v, 0.0) };
+            println!("| `{id}` | {:.3} | {med:.3} | {worst:.3} |", chosen.get(id).copied().unwrap_or(0.0));
+        }
+        println!();
+        for (k, (id, high)) in CHECKS.iter().enumerate() {
+            // The three genuine documents nearest the threshold's side, to look at
+            // with `inspect`.
+            let mut docs: Vec<(f32, &Calibrated)> = calibration
+                .iter()
+                .filter_map(|r| r.3.get(k).copied().filter(|v| v.is_finite()).map(|v| (if *high { -v } else { v }, r)))
+                .collect();
+            docs.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let worst: Vec<String> =
+                docs.iter().take(3).map(|(v, r)| format!("{} {} {} ({:.3})", r.0.name(), r.1, r.2, v.abs())).collect();
+            println!("worst genuine on `{id}`: {}", worst.join(", "));
+        }
     }
 
     // 2. Evaluation with the calibrated thresholds, from other seeds.
@@ -239,6 +255,7 @@ fn main() -> ExitCode {
             .into_iter()
             .map(Truth::Forged),
         )
+        .filter(|t| !args.genuine_only || *t == Truth::Genuine)
         .collect();
     let eval_meta: Vec<Evaluated> = truths
         .iter()
@@ -255,6 +272,15 @@ fn main() -> ExitCode {
                 .filter(|x| !matches!(x.status, mrtd_verify::Status::Pass | mrtd_verify::Status::Skipped))
                 .map(|x| x.check.as_str())
                 .collect();
+            if args.verbose && truth == Truth::Genuine && matches!(report.verdict, Verdict::Refer | Verdict::Fail) {
+                let why: Vec<String> = report
+                    .findings
+                    .iter()
+                    .filter(|x| !matches!(x.status, mrtd_verify::Status::Pass | mrtd_verify::Status::Skipped))
+                    .map(|x| format!("\n    {} {}: {}", x.check, x.status.name(), x.message))
+                    .collect();
+                eprintln!("genuine {} {f} {i} {}:{}", c.name(), report.verdict.name(), why.concat());
+            }
             let font =
                 s.label.detail.font.as_deref().map(|f| format!("font={}", f.replace(' ', "_"))).unwrap_or_default();
             Some((truth, c, report.verdict, stats, f, i, format!("{} {font}", flagged.join(" "))))
@@ -319,6 +345,9 @@ fn main() -> ExitCode {
     }
 
     // 3. ROC curves and the thresholds.
+    if args.eval_only {
+        return ExitCode::SUCCESS;
+    }
     if let Err(e) = std::fs::create_dir_all(&args.out) {
         eprintln!("calibrate: {}: {e}", args.out.display());
         return ExitCode::from(2);
