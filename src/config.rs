@@ -339,6 +339,15 @@ pub struct Thresholds {
     /// genuine documents of seeds 71000 and 72000: 99th percentile 1.0, one
     /// in 357 above 1.3).
     pub photo_max_noise_ratio: f32,
+    /// `photo.noise` is `skipped` when the page around the portrait shows a
+    /// colour noise floor below this (the mean colour residual of its
+    /// quietest blocks, in grey levels): the capture smoothed the paper's
+    /// colour away (a strongly compressed JPEG quantises it to nothing while
+    /// a detailed portrait keeps some), so there is no page noise to hold
+    /// the portrait's against. Default 0.7 (generated genuine documents of
+    /// seed 71000: at least 0.77 on every capture but the compressed ones
+    /// and the 150-200 dpi ones, which go down to 0).
+    pub photo_min_page_noise: f32,
     /// `photo.compression` warns when an 8x8 block grid inside the portrait
     /// is stronger than this (the block-boundary steps over the others')
     /// and the page around shows less than half of it (both warning: the
@@ -379,6 +388,7 @@ impl Default for Thresholds {
             uv_feature_contrast: 35.0,
             uv_min_feature_mm2: 2.0,
             photo_max_noise_ratio: 1.3,
+            photo_min_page_noise: 0.7,
             photo_max_blocking: 1.6,
         }
     }

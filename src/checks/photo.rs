@@ -13,13 +13,20 @@
 //!   two noise floors (each pixel's colour difference from its neighbours,
 //!   in the region's flattest blocks) above
 //!   [`Thresholds::photo_max_noise_ratio`](crate::Thresholds::photo_max_noise_ratio)
-//!   warns.
+//!   warns. Where the page around shows almost no colour noise (below
+//!   [`Thresholds::photo_min_page_noise`](crate::Thresholds::photo_min_page_noise):
+//!   a strongly compressed JPEG quantises the paper's colour to nothing, while
+//!   a detailed portrait keeps some), there is nothing to compare with and the
+//!   check is `skipped`.
 //! - `photo.compression`: a JPEG 8x8 block grid inside the portrait that the
 //!   page around it does not share (the pasted photo was compressed before it
 //!   was pasted). Its strength inside (block-boundary steps against the
 //!   other columns and rows, at the grid's phase in the page's frame) above
 //!   [`Thresholds::photo_max_blocking`](crate::Thresholds::photo_max_blocking)
-//!   while the page around shows less than half of it at that phase warns.
+//!   while the page around shows less than half of it at that phase warns,
+//!   unless the scan file's own grid (in the image's axes, at the phase
+//!   JPEG blocks start from) explains it: a detailed portrait shows the
+//!   file's own compression more than flat paper does.
 //!
 //! Either trace alone is a `warn` (the document is referred: real portraits
 //! are printed by processes the generator does not imitate, and four of the
@@ -29,9 +36,8 @@
 //! Both measurements need pixels of the scan as it came: on a page too
 //! blurred or too coarse (see `quality.*`) they lose what they measure, and a
 //! document printed and scanned again carries no digital trace at all. There
-//! is no quality gate: the measures are taken and compared with the page's
-//! own, which such a capture degrades alike, so they raise nothing there
-//! (measured: no genuine document flagged under any generated capture).
+//! is no quality gate beyond the two above: the measures are taken and
+//! compared with the page's own, which such a capture degrades alike.
 //!
 //! Without an MRZ the checks still run: the page's direction comes from its
 //! text lines and its scale from their height.
@@ -770,6 +776,26 @@ fn blocking(img: &RgbImage, region: &Region<'_>) -> Option<Blocking> {
     Some(Blocking { strength: sx.min(sy), phase: (kx, ky), cols: mx, rows: my })
 }
 
+/// The strength of the image file's own 8x8 grid (JPEG blocks start at the
+/// image's origin: steps between columns 7 and 8, rows 7 and 8...) inside
+/// the axis-aligned box within quadrilateral `q`; `None` when that box is
+/// too small to measure (a page turned far from the image's axes, where the
+/// file's grid does not line up with the page's frame anyway).
+fn native_blocking(img: &RgbImage, q: &Quad) -> Option<f32> {
+    let mut xs = q.corners.map(|c| c.x);
+    let mut ys = q.corners.map(|c| c.y);
+    xs.sort_by(f32::total_cmp);
+    ys.sort_by(f32::total_cmp);
+    // The middle two of each: the box inside a slightly turned rectangle.
+    let (&[_, x0, x1, _], &[_, y0, y1, _]) = (&xs, &ys);
+    let axes = Frame::along(Point::new(1.0, 0.0));
+    let b = blocking(
+        img,
+        &Region::rect(&axes, FrameRect { a0: x0.ceil(), a1: x1.floor(), b0: y0.ceil(), b1: y1.floor() }),
+    )?;
+    Some(b.at((7, 7)))
+}
+
 /// A block grid as measured by [`blocking`].
 #[derive(Debug, Clone, Copy)]
 struct Blocking {
@@ -882,6 +908,22 @@ fn judge(img: &RgbImage, p: &Portrait, exclude: Option<&Quad>, t: &crate::Thresh
         noise(img, &p.frame, far, |a, b| ring.contains(a, b)),
     );
     match (noise_in, noise_out) {
+        (Some((ci, li, _)), Some((co, lo, _))) if co < t.photo_min_page_noise => out.push(Finding::new(
+            "photo.noise",
+            Status::Skipped,
+            0.0,
+            Evidence::on(region)
+                .measured(f64::from(co))
+                .expected(format!(
+                    "colour noise {ci:.2} inside (lightness {li:.2}), {co:.2} on the page around (lightness {lo:.2})"
+                ))
+                .threshold(f64::from(t.photo_min_page_noise)),
+            format!(
+                "the page around the portrait shows no colour noise to compare with ({co:.2}, below {:.2}): the \
+                 capture smoothed it away (a compressed JPEG?)",
+                t.photo_min_page_noise
+            ),
+        )),
         (Some((ci, li, _)), Some((co, lo, _))) => {
             let ratio = ci / co.max(0.5);
             let status = if ratio > t.photo_max_noise_ratio { Status::Warn } else { Status::Pass };
@@ -920,10 +962,17 @@ fn judge(img: &RgbImage, p: &Portrait, exclude: Option<&Quad>, t: &crate::Thresh
     let (ha, hb) = ((inside.width() / 2.0).min(160.0), (inside.height() / 2.0).min(160.0));
     let window = FrameRect { a0: centre.0 - ha, a1: centre.0 + ha, b0: centre.1 - hb, b1: centre.1 + hb };
     let (bin, bout) = (blocking(img, &Region::rect(&p.frame, window)), blocking(img, &ring));
+    // The scan's own block grid, if the file was JPEG-compressed: in the
+    // image's axes at the file's block phase, over the window's inner
+    // axis-aligned box. A detailed portrait shows the file's own grid more
+    // than the flat paper around it; that grid is the capture's, not a trace
+    // of a photo compressed before it was pasted.
+    let native = native_blocking(img, &window.quad(&p.frame));
     match (bin, bout) {
         (Some(bi), Some(bo)) => {
             let page_at = bo.at(bi.phase);
-            let foreign = bi.strength > t.photo_max_blocking && page_at - 1.0 < (bi.strength - 1.0) / 2.0;
+            let own = native.is_some_and(|n| n - 1.0 >= (bi.strength - 1.0) / 2.0);
+            let foreign = bi.strength > t.photo_max_blocking && page_at - 1.0 < (bi.strength - 1.0) / 2.0 && !own;
             out.push(Finding::new(
                 "photo.compression",
                 if foreign { Status::Warn } else { Status::Pass },
@@ -932,8 +981,12 @@ fn judge(img: &RgbImage, p: &Portrait, exclude: Option<&Quad>, t: &crate::Thresh
                     .measured(f64::from(bi.strength))
                     .expected(format!(
                         "block grid {:.2} inside at phase ({}, {}); {page_at:.2} on the page around at that phase \
-                         ({:.2} at its own)",
-                        bi.strength, bi.phase.0, bi.phase.1, bo.strength
+                         ({:.2} at its own); the file's own grid inside {}",
+                        bi.strength,
+                        bi.phase.0,
+                        bi.phase.1,
+                        bo.strength,
+                        native.map_or_else(|| "not measured".to_owned(), |n| format!("{n:.2}"))
                     ))
                     .threshold(f64::from(t.photo_max_blocking)),
                 if foreign {
@@ -942,6 +995,11 @@ fn judge(img: &RgbImage, p: &Portrait, exclude: Option<&Quad>, t: &crate::Thresh
                          around it does not share ({page_at:.2}): the photo was compressed before it was pasted? \
                          Look at the portrait's edges",
                         bi.strength, t.photo_max_blocking
+                    )
+                } else if own && bi.strength > t.photo_max_blocking {
+                    format!(
+                        "the portrait shows the scan file's own JPEG block grid (strength {:.2}), no grid of its own",
+                        bi.strength
                     )
                 } else {
                     format!("no block grid of the portrait's own (strength {:.2}, page {page_at:.2})", bi.strength)

@@ -40,10 +40,16 @@ struct Args {
     /// this folder, the rectangle found in red and the true one in green.
     #[arg(long)]
     dump: Option<std::path::PathBuf>,
+    /// Write one line per document to this file (tab-separated: truth,
+    /// paste style, condition, format, index, overlap, then each `photo`
+    /// finding as id, status, measured and what it was compared with), to
+    /// study the measures' spread.
+    #[arg(long)]
+    csv: Option<std::path::PathBuf>,
 }
 
-/// A finding: (id, status, measured, message).
-type Row = (String, Status, f64, String);
+/// A finding: (id, status, measured, message, what it was compared with).
+type Row = (String, Status, f64, String, String);
 
 struct Outcome {
     condition: Condition,
@@ -79,7 +85,18 @@ fn photo_findings(report: &mrtd_verify::Report) -> (Vec<Row>, Option<String>, f6
                 Some(Value::Number(n)) => n,
                 _ => f64::NAN,
             };
-            (f.check.clone(), f.status, m, f.message.clone())
+            (
+                f.check.clone(),
+                f.status,
+                m,
+                f.message.clone(),
+                match &f.evidence.expected {
+                    Some(Value::Text(t)) => t.clone(),
+                    Some(Value::Number(n)) => n.to_string(),
+                    Some(_) => String::new(),
+                    None => String::new(),
+                },
+            )
         })
         .collect();
     let run = report.checks.iter().find(|c| c.family == "photo");
@@ -208,7 +225,7 @@ fn main() -> ExitCode {
             None => "genuine".to_owned(),
             Some(_) => o.style.clone().unwrap_or_else(|| "hard".into()),
         };
-        for (id, _, m, _) in &o.findings {
+        for (id, _, m, _, _) in &o.findings {
             if m.is_finite() {
                 spread.entry((id.clone(), truth.clone())).or_default().push(*m);
             }
@@ -237,6 +254,29 @@ fn main() -> ExitCode {
     ms.sort_by(f64::total_cmp);
     let qm = |p: f64| ms.get(((ms.len().saturating_sub(1)) as f64 * p) as usize).copied().unwrap_or(0.0);
     println!("photo family: median {:.1} ms, p90 {:.1} ms (parallel run, not one core)", qm(0.5), qm(0.9));
+    if let Some(path) = &args.csv {
+        let mut text = String::new();
+        for o in &outcomes {
+            let truth = o.forgery.map_or("genuine", |f| f.name());
+            let mut line = format!(
+                "{truth}\t{}\t{}\t{}\t{}\t{}",
+                o.style.as_deref().unwrap_or("-"),
+                o.condition.name(),
+                o.format,
+                o.index,
+                o.overlap.map_or_else(|| "-".to_owned(), |v| format!("{v:.3}"))
+            );
+            for (id, status, m, _, expected) in &o.findings {
+                line.push_str(&format!("\t{id}\t{}\t{m:.4}\t{expected}", status.name()));
+            }
+            text.push_str(&line);
+            text.push('\n');
+        }
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!("photoeval: writing {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
     if args.verbose {
         for o in &outcomes {
             let bad = if o.forgery.is_none() { flagged(o) || warned(o) } else { !flagged(o) };
