@@ -86,6 +86,31 @@ fn genuine_portraits_pass_and_substituted_ones_fail_where_they_are() {
     assert!(caught * 10 >= forged * 7, "substituted portraits caught: {caught} of {forged}");
 }
 
+/// A compressed, blurred, noisy capture quantises the paper's colour noise
+/// away and shows the file's own JPEG grid most in a detailed portrait:
+/// neither may refer a genuine page. Where the page around the portrait
+/// keeps no colour noise, `photo.noise` says so (`skipped`) instead of
+/// comparing with nothing.
+#[test]
+fn a_compressed_capture_of_a_genuine_page_raises_no_portrait_warning() {
+    let formats = [Format::Td1, Format::Td2, Format::Td3, Format::FraId];
+    let mut skipped = 0;
+    for k in 0..16u64 {
+        let format = formats[k as usize % formats.len()];
+        let g = render(700 + k, format, Truth::Genuine, Condition::Degraded);
+        let r = judge(&g.visible);
+        for status in [Status::Fail, Status::Warn] {
+            assert!(photo(&r, status).is_empty(), "genuine {format} {k}: {:?}", photo(&r, status));
+        }
+        if let Some(f) = r.findings.iter().find(|f| f.check == "photo.noise" && f.status == Status::Skipped) {
+            skipped += 1;
+            assert!(f.evidence.measured.is_some() && f.evidence.threshold.is_some(), "{f:?}");
+        }
+    }
+    // About half of these captures leave the paper without colour noise.
+    assert!(skipped >= 2, "photo.noise skipped on {skipped} of 16 compressed captures");
+}
+
 #[test]
 fn a_page_without_its_mrz_is_still_judged_on_its_portrait() {
     let erase = |s: &Specimen| {

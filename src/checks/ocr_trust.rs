@@ -101,15 +101,24 @@ fn at(g: &GlyphReading) -> Evidence {
     }
 }
 
-/// `ocr.confidence`: the lowest first-choice probability over the zone.
+/// `ocr.confidence`: the lowest first-choice probability over the zone, and
+/// how many characters were read below the threshold.
 fn confidence(r: &Glyphs<'_>, warn: f32) -> Finding {
     let min = r.min_confidence();
+    let low = r.glyphs.iter().filter(|g| g.confidence < warn).count();
     Finding::new(
         "ocr.confidence",
         if min >= warn { Status::Pass } else { Status::Warn },
         min,
-        Evidence::on(r.zone).measured(f64::from(min)).threshold(f64::from(warn)),
-        format!("every MRZ character read with at least {:.0} % confidence", min * 100.0),
+        Evidence::on(r.zone)
+            .measured(f64::from(min))
+            .expected(format!("{low} of {} characters below {:.0} %", r.glyphs.len(), warn * 100.0))
+            .threshold(f64::from(warn)),
+        format!(
+            "every MRZ character read with at least {:.0} % confidence ({low} below {:.0} %)",
+            min * 100.0,
+            warn * 100.0
+        ),
     )
 }
 

@@ -1140,4 +1140,74 @@ mod tests {
         assert!(lc < 0.5 && ll > 2.0, "grain: colour {lc}, lightness {ll}");
         assert!(rc > 1.5, "colour noise: {rc}");
     }
+
+    /// A page with paper noise `paper(x, y)` and, inside `portrait`, noise
+    /// `inside(x, y)`; each returns per-channel offsets.
+    fn page_with_portrait(
+        portrait: FrameRect,
+        mut paper: impl FnMut() -> [i32; 3],
+        mut inside: impl FnMut() -> [i32; 3],
+    ) -> RgbImage {
+        RgbImage::from_fn(400, 320, |x, y| {
+            let (base, n) = if portrait.contains(x as f32, y as f32) {
+                ([120i32, 100, 90], inside())
+            } else {
+                ([232i32, 228, 215], paper())
+            };
+            Rgb(std::array::from_fn(|k| (base[k] + n[k]).clamp(0, 255) as u8))
+        })
+    }
+
+    fn rng(seed: u64) -> impl FnMut() -> i32 {
+        let mut state = seed;
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % 13) as i32 - 6
+        }
+    }
+
+    #[test]
+    fn a_page_without_colour_noise_is_no_reference_for_the_portrait_s() {
+        let rect = FrameRect { a0: 120.0, a1: 260.0, b0: 80.0, b1: 240.0 };
+        let p = Portrait { frame: Frame::along(Point::new(1.0, 0.0)), rect, px_per_mm: 4.0, edges: [true; 4] };
+        let t = crate::Thresholds::default();
+        let status =
+            |img: &RgbImage| judge(img, &p, None, &t).into_iter().find(|f| f.check == "photo.noise").map(|f| f.status);
+        // Paper grain in the lightness only (a compressed capture's paper):
+        // nothing to hold the portrait's colour noise against.
+        let (mut a, mut b) = (rng(7), rng(11));
+        let flat = page_with_portrait(rect, move || [a(); 3], move || [b(), b(), b()]);
+        assert_eq!(status(&flat), Some(Status::Skipped));
+        // The paper's colour noise as the portrait's: a pass.
+        let (mut a, mut b) = (rng(7), rng(11));
+        let same = page_with_portrait(rect, move || [a(), a(), a()], move || [b(), b(), b()]);
+        assert_eq!(status(&same), Some(Status::Pass));
+        // The portrait's colour noise far above the paper's: a warning.
+        let (mut a, mut b) = (rng(7), rng(11));
+        let pasted = page_with_portrait(rect, move || [a() / 3, a() / 3, a() / 3], move || [b() * 2, b() * 2, b() * 2]);
+        assert_eq!(status(&pasted), Some(Status::Warn));
+    }
+
+    #[test]
+    fn the_file_s_own_block_grid_is_found_in_the_image_s_axes() {
+        // Flat 8 x 8 blocks as a JPEG file has them (from the image's origin),
+        // and the same shifted, as a photo compressed before it was pasted.
+        let blocks = |dx: u32, dy: u32| {
+            RgbImage::from_fn(256, 256, move |x, y| {
+                let v = ((x + dx) / 8 * 37 + (y + dy) / 8 * 53) % 60 + 100;
+                Rgb([v as u8; 3])
+            })
+        };
+        let rect = FrameRect { a0: 20.0, a1: 230.0, b0: 20.0, b1: 230.0 };
+        let q = rect.quad(&Frame::along(Point::new(1.0, 0.0)));
+        let own = native_blocking(&blocks(0, 0), &q).unwrap();
+        assert!(own > 3.0, "{own}");
+        let foreign = native_blocking(&blocks(5, 2), &q).unwrap();
+        assert!(foreign < 1.2, "{foreign}");
+        // A rectangle turned 45 degrees holds no axis-aligned box.
+        let turned = rect.quad(&Frame::along(Point::new(1.0, 1.0)));
+        assert!(native_blocking(&blocks(0, 0), &turned).is_none());
+    }
 }

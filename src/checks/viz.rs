@@ -188,6 +188,14 @@ fn one_letter_apart(mrz: &str, printed: &str) -> bool {
     })
 }
 
+/// Whether the printed name is the end of the MRZ's and no more (at least
+/// three letters): the locator cut the line's start off (an accented
+/// capital's accent standing apart breaks its chain of glyphs); a forger
+/// replaces a name, he does not drop its first letters.
+fn cut_at_start(mrz: &str, printed: &str) -> bool {
+    name_forms(printed).iter().any(|p| p.chars().count() >= 3 && p.len() < mrz.len() && mrz.ends_with(p.as_str()))
+}
+
 /// Whether the printed name is the MRZ's first whole words and no more (a
 /// line the locator cut at a wide gap, or a name printed on two lines).
 fn first_words(mrz: &str, printed: &str) -> bool {
@@ -404,6 +412,13 @@ impl Compare<'_, '_> {
                 id,
                 ev,
                 format!("the visual zone's {what} differ from the MRZ's by one thin letter a reader can lose"),
+            );
+        }
+        if cut_at_start(&mrz, &v.text) {
+            return Self::skipped(
+                id,
+                ev,
+                format!("the visual zone's {what} read are the end of the MRZ's only: the line was cut at its start?"),
             );
         }
         // A line taken by its place alone, with no caption to say it is the
@@ -676,6 +691,13 @@ mod tests {
         assert!(!first_words("AG ALHASSANE BA", "AG ALHASSANE BA"));
         assert!(!first_words("AG ALHASSANE", "A"));
         assert!(!first_words("DIALLO", "KEITA"));
+        // The start of the line lost, under its caption or not.
+        assert!(cut_at_start("HELENE BINTOU", "LÈNE BINTOU"));
+        assert!(cut_at_start("HELENE BINTOU", "BINTOU"));
+        assert!(!cut_at_start("HELENE BINTOU", "HELENE BINTOU"));
+        // A letter added at the end (the MRZ lengthened) is no cut.
+        assert!(!cut_at_start("TRAOREA", "TRAORE"));
+        assert!(!cut_at_start("KEITA", "TA"));
     }
 
     #[test]

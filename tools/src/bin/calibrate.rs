@@ -70,6 +70,9 @@ struct Args {
     /// Evaluate genuine documents only (the false alarms).
     #[arg(long)]
     genuine_only: bool,
+    /// Evaluate genuine documents and this forgery only (`mrz_retyped`...).
+    #[arg(long)]
+    forgery: Option<String>,
     /// Print every genuine evaluation document flagged, with each finding
     /// that did not pass and its message.
     #[arg(long)]
@@ -256,6 +259,10 @@ fn main() -> ExitCode {
             .map(Truth::Forged),
         )
         .filter(|t| !args.genuine_only || *t == Truth::Genuine)
+        .filter(|t| match (&args.forgery, t) {
+            (Some(name), Truth::Forged(f)) => f.name() == name,
+            _ => true,
+        })
         .collect();
     let eval_meta: Vec<Evaluated> = truths
         .iter()
@@ -266,11 +273,17 @@ fn main() -> ExitCode {
             let s = generator.render(args.eval_seed, i, f, truth, c).ok()?;
             let report = judge.verify_image("e", &s.visible);
             let stats = statistics(&verifier, &s.visible, &defaults, false);
-            let flagged: Vec<&str> = report
+            let flagged: Vec<String> = report
                 .findings
                 .iter()
                 .filter(|x| !matches!(x.status, mrtd_verify::Status::Pass | mrtd_verify::Status::Skipped))
-                .map(|x| x.check.as_str())
+                .map(|x| match (&x.evidence.expected, x.check.as_str()) {
+                    // How many characters the model read unsure.
+                    (Some(mrtd_verify::Value::Text(t)), "ocr.confidence") => {
+                        format!("ocr.confidence[{}]", t.split(' ').next().unwrap_or(""))
+                    }
+                    (_, id) => id.to_owned(),
+                })
                 .collect();
             if args.verbose && truth == Truth::Genuine && matches!(report.verdict, Verdict::Refer | Verdict::Fail) {
                 let why: Vec<String> = report
