@@ -234,8 +234,10 @@ pub struct Thresholds {
     /// could be either; inconclusive. Default 0.25 (a quarter).
     pub ocr_close_call_ratio: f32,
     /// `ocr.refuted_reading`: a refuted check digit is evidence of alteration
-    /// only when every character was read at least this sure; below it the
-    /// reading is inconclusive (rescan), not a forgery. Default 0.9.
+    /// only when every character it stands on or covers was read at least
+    /// this sure; below it the reading is inconclusive (rescan), not a
+    /// forgery. Characters no refuted digit covers (the names under a stamp)
+    /// do not count. Default 0.9.
     pub ocr_refuted_trust: f32,
     /// The reader stops trying other zones, widths and orientations once a
     /// reading is settled (every check digit holds, few forced characters)

@@ -49,7 +49,12 @@ impl Check for ReadingTrust {
         let doubts = &reading.repaired.doubts;
         let vouched = |g: &GlyphReading| vouched_by_digits(m, doubts, g);
         let refuted = m.check_digits().filter(|c| c.status.is_refuted()).count();
-        CheckResult::Findings(trust_findings(&reading.glyphs, reading.zone, &vouched, refuted, t))
+        // The characters a refuted check digit stands on or covers: only
+        // their reading decides whether the refutation is the print's.
+        let under_refuted = |g: &GlyphReading| {
+            m.checks_covering(g.line.saturating_sub(1), g.column.saturating_sub(1)).any(|c| c.status.is_refuted())
+        };
+        CheckResult::Findings(trust_findings(&reading.glyphs, reading.zone, &vouched, &under_refuted, refuted, t))
     }
 }
 
@@ -63,11 +68,13 @@ fn vouched_by_digits(m: &crate::mrz::Mrz<'_>, doubts: &[crate::mrz::Doubt], g: &
         && !doubts.iter().any(|d| d.line == g.line && d.column == g.column)
 }
 
-/// The four findings on a reading's glyphs.
+/// The four findings on a reading's glyphs; `under_refuted` tells the
+/// glyphs a refuted check digit stands on or covers.
 fn trust_findings(
     glyphs: &[GlyphReading],
     zone: Quad,
     vouched: &impl Fn(&GlyphReading) -> bool,
+    under_refuted: &impl Fn(&GlyphReading) -> bool,
     refuted: usize,
     t: &Thresholds,
 ) -> Vec<Finding> {
@@ -76,7 +83,7 @@ fn trust_findings(
         confidence(&r, t.ocr_confidence_warn),
         unconfirmed(&r, vouched, t.ocr_unconfirmed_min),
         close_call(&r, vouched, t.ocr_close_call_ratio),
-        refuted_reading(&r, refuted, t.ocr_refuted_trust),
+        refuted_reading(&r, under_refuted, refuted, t.ocr_refuted_trust),
     ]
 }
 
@@ -185,10 +192,17 @@ fn close_call(r: &Glyphs<'_>, vouched: &impl Fn(&GlyphReading) -> bool, ratio: f
     }
 }
 
-/// `ocr.refuted_reading`: refuted check digits count as evidence only on a
-/// reading the model was sure of.
-fn refuted_reading(r: &Glyphs<'_>, refuted: usize, trust: f32) -> Finding {
-    let min = r.min_confidence();
+/// `ocr.refuted_reading`: refuted check digits count as evidence only where
+/// the model was sure of every character they stand on or cover (a character
+/// read unsure elsewhere, under a stamp over the names, say, cannot have
+/// refuted them).
+fn refuted_reading(
+    r: &Glyphs<'_>,
+    under_refuted: &impl Fn(&GlyphReading) -> bool,
+    refuted: usize,
+    trust: f32,
+) -> Finding {
+    let min = r.glyphs.iter().filter(|g| under_refuted(g)).map(|g| g.confidence).fold(1.0, f32::min);
     let ev = Evidence::on(r.zone).measured(f64::from(min)).threshold(f64::from(trust));
     if refuted == 0 {
         Finding::new("ocr.refuted_reading", Status::Pass, 1.0, ev, "no check digit refuted")
@@ -199,7 +213,7 @@ fn refuted_reading(r: &Glyphs<'_>, refuted: usize, trust: f32) -> Finding {
             min,
             ev,
             format!(
-                "{refuted} check digit(s) refuted on a reading of low confidence ({:.0} %): rescan the document",
+                "{refuted} check digit(s) refuted where the reading is of low confidence ({:.0} %): rescan the document",
                 min * 100.0
             ),
         )
@@ -210,7 +224,7 @@ fn refuted_reading(r: &Glyphs<'_>, refuted: usize, trust: f32) -> Finding {
             1.0,
             ev,
             format!(
-                "{refuted} check digit(s) refuted on a reading of at least {:.0} % confidence: the print disagrees with itself",
+                "{refuted} check digit(s) refuted where every character was read with at least {:.0} % confidence: the print disagrees with itself",
                 min * 100.0
             ),
         )
@@ -259,8 +273,11 @@ mod tests {
     ) -> Vec<(String, Status)> {
         let m = crate::mrz::parse(TD3).unwrap();
         let vouched = |g: &GlyphReading| vouched_by_digits(&m, doubts, g);
+        // The refuted digits, when there are any, are taken to be line 2's
+        // (the document number, dates and composite).
+        let under_refuted = |g: &GlyphReading| refuted > 0 && g.line == 2;
         let t = Thresholds::default();
-        trust_findings(&glyphs(at, confidence, runner_up), Quad::default(), &vouched, refuted, &t)
+        trust_findings(&glyphs(at, confidence, runner_up), Quad::default(), &vouched, &under_refuted, refuted, &t)
             .into_iter()
             .map(|f| (f.check, f.status))
             .collect()
@@ -326,5 +343,9 @@ mod tests {
         // A refuted digit on a sure reading is the print's; on an unsure one, a rescan.
         assert_eq!(status_of(&statuses((2, 3), 0.95, 0.01, 1), "ocr.refuted_reading"), Status::Pass);
         assert_eq!(status_of(&statuses((2, 3), 0.85, 0.01, 1), "ocr.refuted_reading"), Status::Inconclusive);
+        // An unsure character the refuted digits do not cover (a name, under
+        // a stamp) does not make their refutation doubtful.
+        assert_eq!(status_of(&statuses((1, 11), 0.85, 0.01, 1), "ocr.refuted_reading"), Status::Pass);
+        assert_eq!(status_of(&statuses((1, 11), 0.85, 0.01, 1), "ocr.unconfirmed"), Status::Pass);
     }
 }
