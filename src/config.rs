@@ -220,8 +220,10 @@ impl DecodeLimits {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(default, deny_unknown_fields))]
 #[non_exhaustive]
 pub struct Thresholds {
-    /// `ocr.confidence` warns (verdict `refer`) when some MRZ character was
-    /// read with a first-choice probability below this. Default 0.5.
+    /// `ocr.confidence` warns (verdict `refer`) when some MRZ character no
+    /// verified check digit vouches for was read with a first-choice
+    /// probability below this (one a verified digit covers is confirmed by
+    /// it). Default 0.5.
     pub ocr_confidence_warn: f32,
     /// `ocr.unconfirmed`: a character no verified check digit vouches for
     /// (names, codes, unchecked optional data) read below this probability

@@ -7,7 +7,8 @@
 //! well be another character its field allows; and a refuted check digit is
 //! evidence of alteration only on a reading the model was sure of.
 //!
-//! Check ids: `ocr.confidence` (`warn` below
+//! Check ids: `ocr.confidence` (`warn` when a character no verified check
+//! digit vouches for was read below
 //! [`Thresholds::ocr_confidence_warn`](crate::Thresholds)),
 //! `ocr.unconfirmed`, `ocr.close_call`, `ocr.refuted_reading`
 //! (`inconclusive` when they fail).
@@ -80,7 +81,7 @@ fn trust_findings(
 ) -> Vec<Finding> {
     let r = Glyphs { glyphs, zone };
     vec![
-        confidence(&r, t.ocr_confidence_warn),
+        confidence(&r, vouched, t.ocr_confidence_warn),
         unconfirmed(&r, vouched, t.ocr_unconfirmed_min),
         close_call(&r, vouched, t.ocr_close_call_ratio),
         refuted_reading(&r, under_refuted, refuted, t.ocr_refuted_trust),
@@ -109,24 +110,45 @@ fn at(g: &GlyphReading) -> Evidence {
 }
 
 /// `ocr.confidence`: the lowest first-choice probability over the zone, and
-/// how many characters were read below the threshold.
-fn confidence(r: &Glyphs<'_>, warn: f32) -> Finding {
+/// how many characters were read below the threshold. It warns when one of
+/// those no verified check digit vouches for: a character read unsure that
+/// its check digit confirms is read right (the digit would refute a
+/// misreading), and referring the document for it would only tell the
+/// officer that the scan was poor there.
+fn confidence(r: &Glyphs<'_>, vouched: &impl Fn(&GlyphReading) -> bool, warn: f32) -> Finding {
     let min = r.min_confidence();
     let low = r.glyphs.iter().filter(|g| g.confidence < warn).count();
-    Finding::new(
-        "ocr.confidence",
-        if min >= warn { Status::Pass } else { Status::Warn },
-        min,
-        Evidence::on(r.zone)
-            .measured(f64::from(min))
-            .expected(format!("{low} of {} characters below {:.0} %", r.glyphs.len(), warn * 100.0))
-            .threshold(f64::from(warn)),
-        format!(
-            "every MRZ character read with at least {:.0} % confidence ({low} below {:.0} %)",
-            min * 100.0,
+    let unvouched = r.glyphs.iter().filter(|g| g.confidence < warn && !vouched(g)).count();
+    let ev = Evidence::on(r.zone)
+        .measured(f64::from(min))
+        .expected(format!(
+            "{low} of {} characters below {:.0} %, {unvouched} of them with no check digit to confirm them",
+            r.glyphs.len(),
             warn * 100.0
-        ),
-    )
+        ))
+        .threshold(f64::from(warn));
+    let (status, message) = if low == 0 {
+        (Status::Pass, format!("every MRZ character read with at least {:.0} % confidence", min * 100.0))
+    } else if unvouched == 0 {
+        (
+            Status::Pass,
+            format!(
+                "{low} MRZ character(s) read below {:.0} % (lowest {:.0} %), each confirmed by a verified check digit",
+                warn * 100.0,
+                min * 100.0
+            ),
+        )
+    } else {
+        (
+            Status::Warn,
+            format!(
+                "{unvouched} MRZ character(s) that no check digit confirms read below {:.0} % (lowest of all {:.0} %)",
+                warn * 100.0,
+                min * 100.0
+            ),
+        )
+    };
+    Finding::new("ocr.confidence", status, min, ev, message)
 }
 
 /// `ocr.unconfirmed`: the least sure character no verified check digit
@@ -333,11 +355,16 @@ mod tests {
 
     #[test]
     fn low_confidence_and_refuted_readings() {
-        // Unsure in a name: inconclusive; unsure under a check digit: a warning only.
+        // Unsure in a name: inconclusive; unsure under a verified check
+        // digit: confirmed by it, nothing to warn of.
         let s = statuses((1, 11), 0.40, 0.01, 0);
         assert_eq!(status_of(&s, "ocr.unconfirmed"), Status::Inconclusive);
         assert_eq!(status_of(&s, "ocr.confidence"), Status::Warn);
         let s = statuses((2, 3), 0.40, 0.01, 0);
+        assert_eq!(status_of(&s, "ocr.unconfirmed"), Status::Pass);
+        assert_eq!(status_of(&s, "ocr.confidence"), Status::Pass);
+        // Between the two thresholds in a name: a warning alone.
+        let s = statuses((1, 11), 0.47, 0.01, 0);
         assert_eq!(status_of(&s, "ocr.unconfirmed"), Status::Pass);
         assert_eq!(status_of(&s, "ocr.confidence"), Status::Warn);
         // A refuted digit on a sure reading is the print's; on an unsure one, a rescan.
