@@ -348,14 +348,20 @@ pub struct Thresholds {
     /// quietest blocks, in grey levels): the capture smoothed the paper's
     /// colour away (a strongly compressed JPEG quantises it to nothing while
     /// a detailed portrait keeps some), so there is no page noise to hold
-    /// the portrait's against. Default 0.7 (generated genuine documents of
-    /// seed 71000: at least 0.77 on every capture but the compressed ones
-    /// and the 150-200 dpi ones, which go down to 0).
+    /// the portrait's against. On such a page, only a portrait whose colour
+    /// noise exceeds this floor twice
+    /// [`photo_max_noise_ratio`](Self::photo_max_noise_ratio) still warns.
+    /// Default 0.7 (generated genuine documents of seed 71000: at least 0.77
+    /// on every capture but the compressed ones and the 150-200 dpi ones,
+    /// which go down to 0; below it, their portraits' colour noise at most
+    /// 0.98).
     pub photo_min_page_noise: f32,
     /// `photo.compression` warns when an 8x8 block grid inside the portrait
     /// is stronger than this (the block-boundary steps over the others')
     /// and the page around shows less than half of it (both warning: the
-    /// two fail). Default 1.6 (the same genuine documents: at most 1.5).
+    /// two fail), unless the scan file's own JPEG grid explains it (at the
+    /// file's phase, at least half as strong inside, and showing on the page
+    /// around too). Default 1.6 (the same genuine documents: at most 1.5).
     pub photo_max_blocking: f32,
 }
 

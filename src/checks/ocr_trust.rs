@@ -84,7 +84,7 @@ fn trust_findings(
         confidence(&r, vouched, t.ocr_confidence_warn),
         unconfirmed(&r, vouched, t.ocr_unconfirmed_min),
         close_call(&r, vouched, t.ocr_close_call_ratio),
-        refuted_reading(&r, under_refuted, refuted, t.ocr_refuted_trust),
+        refuted_reading(&r, under_refuted, refuted, t.ocr_refuted_trust, t.ocr_confidence_warn),
     ]
 }
 
@@ -215,30 +215,40 @@ fn close_call(r: &Glyphs<'_>, vouched: &impl Fn(&GlyphReading) -> bool, ratio: f
 }
 
 /// `ocr.refuted_reading`: refuted check digits count as evidence only where
-/// the model was sure of every character they stand on or cover (a character
-/// read unsure elsewhere, under a stamp over the names, say, cannot have
-/// refuted them).
+/// the model was sure of every character they stand on or cover (a
+/// character read somewhat unsure elsewhere, under a stamp over the names,
+/// say, cannot have refuted them), and on a reading with no character below
+/// `floor` anywhere (a scan that poor is rescanned before anyone is
+/// accused).
 fn refuted_reading(
     r: &Glyphs<'_>,
     under_refuted: &impl Fn(&GlyphReading) -> bool,
     refuted: usize,
     trust: f32,
+    floor: f32,
 ) -> Finding {
-    let min = r.glyphs.iter().filter(|g| under_refuted(g)).map(|g| g.confidence).fold(1.0, f32::min);
+    let covered: Vec<f32> = r.glyphs.iter().filter(|g| under_refuted(g)).map(|g| g.confidence).collect();
+    let min = covered.iter().copied().fold(1.0, f32::min);
+    let zone = r.min_confidence();
     let ev = Evidence::on(r.zone).measured(f64::from(min)).threshold(f64::from(trust));
+    let doubt = |why: String| Finding::new("ocr.refuted_reading", Status::Inconclusive, min.min(zone), ev.clone(), why);
     if refuted == 0 {
         Finding::new("ocr.refuted_reading", Status::Pass, 1.0, ev, "no check digit refuted")
+    } else if covered.is_empty() {
+        doubt(format!(
+            "{refuted} check digit(s) refuted, but the characters they cover were not read: rescan the document"
+        ))
     } else if min < trust {
-        Finding::new(
-            "ocr.refuted_reading",
-            Status::Inconclusive,
-            min,
-            ev,
-            format!(
-                "{refuted} check digit(s) refuted where the reading is of low confidence ({:.0} %): rescan the document",
-                min * 100.0
-            ),
-        )
+        doubt(format!(
+            "{refuted} check digit(s) refuted where the reading is of low confidence ({:.0} %): rescan the document",
+            min * 100.0
+        ))
+    } else if zone < floor {
+        doubt(format!(
+            "{refuted} check digit(s) refuted on a reading with a character of very low confidence elsewhere ({:.0} %): \
+             rescan the document",
+            zone * 100.0
+        ))
     } else {
         Finding::new(
             "ocr.refuted_reading",
@@ -371,8 +381,41 @@ mod tests {
         assert_eq!(status_of(&statuses((2, 3), 0.95, 0.01, 1), "ocr.refuted_reading"), Status::Pass);
         assert_eq!(status_of(&statuses((2, 3), 0.85, 0.01, 1), "ocr.refuted_reading"), Status::Inconclusive);
         // An unsure character the refuted digits do not cover (a name, under
-        // a stamp) does not make their refutation doubtful.
+        // a stamp) does not make their refutation doubtful; one very unsure
+        // anywhere does.
         assert_eq!(status_of(&statuses((1, 11), 0.85, 0.01, 1), "ocr.refuted_reading"), Status::Pass);
         assert_eq!(status_of(&statuses((1, 11), 0.85, 0.01, 1), "ocr.unconfirmed"), Status::Pass);
+        assert_eq!(status_of(&statuses((1, 11), 0.46, 0.01, 1), "ocr.refuted_reading"), Status::Inconclusive);
+    }
+
+    /// The characters a refuted check digit covers, as the parsed MRZ says:
+    /// a birth date altered (its digit and the composite refuted), the
+    /// nationality beside it (no digit covers it) read somewhat unsure.
+    #[test]
+    fn a_refutation_is_judged_on_the_characters_it_covers() {
+        let altered = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7409122F1204159ZE184226B<<<<<10";
+        let m = crate::mrz::parse(altered).unwrap();
+        let refuted = m.check_digits().filter(|c| c.status.is_refuted()).count();
+        assert_eq!(refuted, 2);
+        let under = |g: &GlyphReading| m.checks_covering(g.line - 1, g.column - 1).any(|c| c.status.is_refuted());
+        let vouched = |g: &GlyphReading| vouched_by_digits(&m, &[], g);
+        let t = Thresholds::default();
+        let status = |at: (usize, usize), confidence: f32| {
+            let glyphs: Vec<GlyphReading> = glyphs(at, confidence, 0.01)
+                .into_iter()
+                .zip(altered.lines().flat_map(str::chars).filter(|c| *c != '\n'))
+                .map(|(g, ch)| GlyphReading { ch, ..g })
+                .collect();
+            let all = trust_findings(&glyphs, Quad::default(), &vouched, &under, refuted, &t);
+            all.into_iter().find(|f| f.check == "ocr.refuted_reading").map(|f| f.status)
+        };
+        // Nationality (line 2, columns 11-13): covered by no check digit.
+        assert_eq!(status((2, 11), 0.8), Some(Status::Pass));
+        // The birth date itself read unsure: a rescan, not a forgery.
+        assert_eq!(status((2, 15), 0.8), Some(Status::Inconclusive));
+        // The expiry date, covered by the refuted composite: a rescan too.
+        assert_eq!(status((2, 23), 0.8), Some(Status::Inconclusive));
+        // Every character sure: the print disagrees with itself.
+        assert_eq!(status((1, 1), 0.99), Some(Status::Pass));
     }
 }

@@ -796,6 +796,37 @@ fn native_blocking(img: &RgbImage, q: &Quad) -> Option<f32> {
     Some(b.at((7, 7)))
 }
 
+/// The block-grid strength the page around the portrait must show at the
+/// file's phase for the portrait's grid to be the file's own: flat paper
+/// keeps little of a JPEG's blocks, but more than none (generated genuine
+/// JPEG captures: 1.1-1.3 where the portrait's own grid reached 1.7).
+const FILE_GRID_ON_PAGE: f32 = 1.05;
+
+/// The phase, in the page's frame, at which the image file's own 8x8 grid
+/// (block boundaries between pixels 7 and 8, 15 and 16... of the image's
+/// axes) falls in [`blocking`]'s convention (a step between frame columns
+/// `i` and `i + 1` has phase `i mod 8`), around the middle of `rect`; `None`
+/// when the frame is more than about a degree off the image's axes (the
+/// file's grid then drifts by whole columns across a window and shows no
+/// phase of its own in the frame).
+fn native_phase(f: &Frame, rect: FrameRect) -> Option<(usize, usize)> {
+    let (ca, cb) = ((rect.a0 + rect.a1) / 2.0, (rect.b0 + rect.b1) / 2.0);
+    if f.u.x.abs().max(f.u.y.abs()) < 0.999_85 {
+        return None;
+    }
+    let p = f.to_page(ca, cb);
+    // Along one frame axis (direction `d`), the other frame coordinate held
+    // at `other` along `o`: where the file's boundary nearest the centre
+    // falls, as a step phase.
+    let phase = |d: Point, o: Point, other: f32| -> Option<usize> {
+        let (pos, dk, ok) = if d.x.abs() >= d.y.abs() { (p.x, d.x, o.x) } else { (p.y, d.y, o.y) };
+        let boundary = ((pos - 7.5) / 8.0).round() * 8.0 + 7.5;
+        let t = (boundary - other * ok) / dk;
+        t.is_finite().then(|| ((t - 0.5).round() as i64).rem_euclid(8) as usize)
+    };
+    Some((phase(f.u, f.v, cb)?, phase(f.v, f.u, ca)?))
+}
+
 /// A block grid as measured by [`blocking`].
 #[derive(Debug, Clone, Copy)]
 struct Blocking {
@@ -908,22 +939,37 @@ fn judge(img: &RgbImage, p: &Portrait, exclude: Option<&Quad>, t: &crate::Thresh
         noise(img, &p.frame, far, |a, b| ring.contains(a, b)),
     );
     match (noise_in, noise_out) {
-        (Some((ci, li, _)), Some((co, lo, _))) if co < t.photo_min_page_noise => out.push(Finding::new(
-            "photo.noise",
-            Status::Skipped,
-            0.0,
-            Evidence::on(region)
-                .measured(f64::from(co))
-                .expected(format!(
-                    "colour noise {ci:.2} inside (lightness {li:.2}), {co:.2} on the page around (lightness {lo:.2})"
-                ))
-                .threshold(f64::from(t.photo_min_page_noise)),
-            format!(
-                "the page around the portrait shows no colour noise to compare with ({co:.2}, below {:.2}): the \
-                 capture smoothed it away (a compressed JPEG?)",
-                t.photo_min_page_noise
-            ),
-        )),
+        (Some((ci, li, _)), Some((co, lo, _))) if co < t.photo_min_page_noise => {
+            // No page noise to compare with: held against the floor itself,
+            // only a portrait far noisier than any the page could explain
+            // (twice the usual ratio) still warns.
+            let blatant = ci > 2.0 * t.photo_max_noise_ratio * t.photo_min_page_noise;
+            out.push(Finding::new(
+                "photo.noise",
+                if blatant { Status::Warn } else { Status::Skipped },
+                if blatant { 0.0 } else { 1.0 },
+                Evidence::on(region)
+                    .measured(f64::from(ci / t.photo_min_page_noise))
+                    .expected(format!(
+                        "colour noise {ci:.2} inside (lightness {li:.2}), {co:.2} on the page around (lightness \
+                         {lo:.2}), below its floor {:.2}",
+                        t.photo_min_page_noise
+                    ))
+                    .threshold(f64::from(2.0 * t.photo_max_noise_ratio)),
+                if blatant {
+                    format!(
+                        "the portrait carries colour noise ({ci:.2}) on a page that shows none ({co:.2}): a photo \
+                         with a noise of its own, pasted in? Look at the portrait's edges"
+                    )
+                } else {
+                    format!(
+                        "the page around the portrait shows no colour noise to compare with ({co:.2}, below {:.2}): \
+                         the capture smoothed it away (a compressed JPEG?)",
+                        t.photo_min_page_noise
+                    )
+                },
+            ));
+        }
         (Some((ci, li, _)), Some((co, lo, _))) => {
             let ratio = ci / co.max(0.5);
             let status = if ratio > t.photo_max_noise_ratio { Status::Warn } else { Status::Pass };
@@ -971,7 +1017,18 @@ fn judge(img: &RgbImage, p: &Portrait, exclude: Option<&Quad>, t: &crate::Thresh
     match (bin, bout) {
         (Some(bi), Some(bo)) => {
             let page_at = bo.at(bi.phase);
-            let own = native.is_some_and(|n| n - 1.0 >= (bi.strength - 1.0) / 2.0);
+            // The file's own grid, only where it can be: at the file's phase
+            // in the page's frame (within a column), strong enough inside to
+            // explain what was seen, and showing on the page around too (the
+            // file is a JPEG). A photo compressed at another phase before it
+            // was pasted is not excused by the file's own compression.
+            let at_file_phase = native_phase(&p.frame, window).is_some_and(|(ka, kb)| {
+                let near = |k: usize, m: usize| matches!((k + 8 - m) % 8, 0 | 1 | 7);
+                near(bi.phase.0, ka) && near(bi.phase.1, kb)
+            });
+            let own = at_file_phase
+                && page_at >= FILE_GRID_ON_PAGE
+                && native.is_some_and(|n| n - 1.0 >= (bi.strength - 1.0) / 2.0);
             let foreign = bi.strength > t.photo_max_blocking && page_at - 1.0 < (bi.strength - 1.0) / 2.0 && !own;
             out.push(Finding::new(
                 "photo.compression",
@@ -1176,10 +1233,14 @@ mod tests {
         let status =
             |img: &RgbImage| judge(img, &p, None, &t).into_iter().find(|f| f.check == "photo.noise").map(|f| f.status);
         // Paper grain in the lightness only (a compressed capture's paper):
-        // nothing to hold the portrait's colour noise against.
+        // nothing to hold the portrait's mild colour noise against...
         let (mut a, mut b) = (rng(7), rng(11));
-        let flat = page_with_portrait(rect, move || [a(); 3], move || [b(), b(), b()]);
+        let flat = page_with_portrait(rect, move || [a(); 3], move || [b() / 4, b() / 4, b() / 4]);
         assert_eq!(status(&flat), Some(Status::Skipped));
+        // ... but a portrait full of colour noise on such a page still warns.
+        let (mut a, mut b) = (rng(7), rng(11));
+        let blatant = page_with_portrait(rect, move || [a(); 3], move || [b(), b(), b()]);
+        assert_eq!(status(&blatant), Some(Status::Warn));
         // The paper's colour noise as the portrait's: a pass.
         let (mut a, mut b) = (rng(7), rng(11));
         let same = page_with_portrait(rect, move || [a(), a(), a()], move || [b(), b(), b()]);
@@ -1209,5 +1270,29 @@ mod tests {
         // A rectangle turned 45 degrees holds no axis-aligned box.
         let turned = rect.quad(&Frame::along(Point::new(1.0, 1.0)));
         assert!(native_blocking(&blocks(0, 0), &turned).is_none());
+    }
+
+    #[test]
+    fn the_file_s_grid_has_a_phase_in_a_frame_near_the_image_s_axes() {
+        let rect = FrameRect { a0: 40.0, a1: 200.0, b0: 40.0, b1: 200.0 };
+        assert_eq!(native_phase(&Frame::along(Point::new(1.0, 0.0)), rect), Some((7, 7)));
+        // Turned half or a quarter: the frame's steps run the other way.
+        assert_eq!(native_phase(&Frame::along(Point::new(-1.0, 0.0)), rect), Some((0, 0)));
+        assert_eq!(native_phase(&Frame::along(Point::new(0.0, 1.0)), rect), Some((7, 0)));
+        assert!(native_phase(&Frame::along(Point::new(1.0, 0.1)), rect).is_none());
+        // A fraction of a degree off the axes: where the measured grid of a
+        // JPEG-blocked page falls in that frame.
+        let img = RgbImage::from_fn(1200, 400, |x, y| {
+            let v = (x / 8 * 37 + y / 8 * 53) % 60 + 100;
+            Rgb([v as u8; 3])
+        });
+        for tilt in [0.0f32, 0.001, -0.002, 0.003] {
+            let f = Frame::along(Point::new(1.0, tilt));
+            let rect = FrameRect { a0: 800.0, a1: 1100.0, b0: 60.0, b1: 340.0 };
+            let measured = blocking(&img, &Region::rect(&f, rect)).unwrap().phase;
+            let (ka, kb) = native_phase(&f, rect).unwrap();
+            let near = |k: usize, m: usize| matches!((k + 8 - m) % 8, 0 | 1 | 7);
+            assert!(near(measured.0, ka) && near(measured.1, kb), "tilt {tilt}: {measured:?} vs ({ka}, {kb})");
+        }
     }
 }

@@ -40,12 +40,12 @@ struct Args {
     /// this folder, the rectangle found in red and the true one in green.
     #[arg(long)]
     dump: Option<std::path::PathBuf>,
-    /// Write one line per document to this file (tab-separated: truth,
+    /// Write one line per document to this file (tab-separated values: truth,
     /// paste style, condition, format, index, overlap, then each `photo`
     /// finding as id, status, measured and what it was compared with), to
     /// study the measures' spread.
     #[arg(long)]
-    csv: Option<std::path::PathBuf>,
+    tsv: Option<std::path::PathBuf>,
 }
 
 /// A finding: (id, status, measured, message, what it was compared with).
@@ -225,8 +225,10 @@ fn main() -> ExitCode {
             None => "genuine".to_owned(),
             Some(_) => o.style.clone().unwrap_or_else(|| "hard".into()),
         };
-        for (id, _, m, _, _) in &o.findings {
-            if m.is_finite() {
+        for (id, status, m, _, _) in &o.findings {
+            // A skipped check's measure is not its statistic (photo.noise
+            // skipped reports the page's noise).
+            if m.is_finite() && *status != Status::Skipped {
                 spread.entry((id.clone(), truth.clone())).or_default().push(*m);
             }
         }
@@ -254,7 +256,7 @@ fn main() -> ExitCode {
     ms.sort_by(f64::total_cmp);
     let qm = |p: f64| ms.get(((ms.len().saturating_sub(1)) as f64 * p) as usize).copied().unwrap_or(0.0);
     println!("photo family: median {:.1} ms, p90 {:.1} ms (parallel run, not one core)", qm(0.5), qm(0.9));
-    if let Some(path) = &args.csv {
+    if let Some(path) = &args.tsv {
         let mut text = String::new();
         for o in &outcomes {
             let truth = o.forgery.map_or("genuine", |f| f.name());
