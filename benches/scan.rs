@@ -1,7 +1,7 @@
 //! Reading speed: one 300 dpi TD3 page and one TD1 card, stage by stage
 //! (decode, locate, segment, recognise, repair, the visual zone's lines),
 //! the whole read, the infrared and ultraviolet companions (registration,
-//! each band family), the portrait family, and batch throughput on one thread and on every core.
+//! each band family), the portrait family, the page-tampering family, and batch throughput on one thread and on every core.
 //!
 //! `cargo bench --features specimen --bench scan`
 
@@ -118,6 +118,23 @@ fn photo(c: &mut Criterion) {
     }
 }
 
+/// The page-tampering family on a 300 dpi page already read (its visual
+/// zone too): every pair of identical digits laid on each other.
+fn tamper(c: &mut Criterion) {
+    use mrtd_verify::checks::Registry;
+    use mrtd_verify::checks::tamper::TamperCheck;
+    let verifier = Verifier::new(Config::default()).unwrap();
+    let v = Verifier::builder().registry(Registry::empty().with(TamperCheck)).build().unwrap();
+    for (name, format) in [("td3", Format::Td3), ("td1", Format::Td1)] {
+        let bytes = pages(format, 1).remove(0);
+        let doc = verifier.read(&mrtd_verify::Scan::from_bytes("bench", bytes.as_slice()));
+        let mut group = c.benchmark_group(format!("tamper/{name}"));
+        group.throughput(Throughput::Elements(1));
+        group.bench_function("family", |b| b.iter(|| v.judge(black_box(&doc))));
+        group.finish();
+    }
+}
+
 fn batch(c: &mut Criterion) {
     let docs = pages(Format::Td3, 8);
     let verifier = Verifier::new(Config::default()).unwrap();
@@ -135,5 +152,5 @@ fn batch(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, stages, bands, photo, batch);
+criterion_group!(benches, stages, bands, photo, tamper, batch);
 criterion_main!(benches);

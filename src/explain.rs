@@ -77,6 +77,11 @@ pub fn annotate(doc: &Document, report: &Report) -> Option<RgbImage> {
     for f in report.findings.iter().filter(|f| !matches!(f.status, Status::Pass | Status::Skipped)) {
         let Some(region) = f.evidence.region else { continue };
         outline(&mut img, &region, colour(f.status), thick * 2);
+        // Where a copy came from: outlined thinner, labelled with the id.
+        if let Some(source) = f.evidence.source {
+            outline(&mut img, &source, colour(f.status), thick);
+            labelled.push((source, format!("{} (source)", f.check)));
+        }
         match labelled.iter_mut().find(|(q, _)| *q == region) {
             Some((_, text)) => {
                 text.push_str(", ");
@@ -89,7 +94,7 @@ pub fn annotate(doc: &Document, report: &Report) -> Option<RgbImage> {
         let status = report
             .findings
             .iter()
-            .filter(|f| f.evidence.region == Some(*region))
+            .filter(|f| f.evidence.region == Some(*region) || f.evidence.source == Some(*region))
             .map(|f| f.status)
             .max_by_key(|s| match s {
                 Status::Fail => 3,

@@ -177,6 +177,10 @@ pub struct Evidence {
     /// The threshold the measurement was compared with.
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub threshold: Option<f64>,
+    /// For a copy, where on the image it was copied from (`region` is where
+    /// it was put).
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub source: Option<Quad>,
 }
 
 impl Evidence {
@@ -193,6 +197,12 @@ impl Evidence {
     /// At a place on the image too.
     pub fn with_region(mut self, region: Quad) -> Evidence {
         self.region = Some(region);
+        self
+    }
+
+    /// With the region a copy came from.
+    pub fn with_source(mut self, source: Quad) -> Evidence {
+        self.source = Some(source);
         self
     }
 

@@ -29,6 +29,8 @@ mod schema;
 #[cfg(feature = "specimen")]
 mod specimens;
 #[cfg(all(feature = "specimen", feature = "ocr", feature = "serde"))]
+mod tamper;
+#[cfg(all(feature = "specimen", feature = "ocr", feature = "serde"))]
 mod viz;
 
 /// Inputs kept in `fixtures/fuzz/` (fuzzer crashers and seeds) replay through

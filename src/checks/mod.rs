@@ -17,7 +17,7 @@
 //! | `viz` | the visual zone against the MRZ: document number, names, dates ([`viz`](mod@viz)) | an MRZ read from an image |
 //! | `ir`, `uv` | the MRZ dark in infrared, the paper dull and features fluorescent in ultraviolet ([`bands`]) | an MRZ read from an image, and the companion |
 //! | `photo` | portrait substitution: the portrait's noise and compression against the page's ([`photo`]) | a colour image (MRZ or not) |
-//! | `tamper` | not implemented yet: reported as skipped | an image |
+//! | `tamper` | page tampering: visual-zone digits copied over others ([`tamper`]) | an image whose visual zone was read |
 //!
 //! Every report lists every family of [`FAMILIES`] with whether it ran, so a
 //! `pass` never hides a family that did not look at the document.
@@ -35,6 +35,8 @@ pub mod print;
 pub mod quality;
 #[cfg(feature = "ocr")]
 mod stats;
+#[cfg(feature = "ocr")]
+pub mod tamper;
 #[cfg(feature = "ocr")]
 pub mod viz;
 
@@ -228,6 +230,7 @@ impl Registry {
             .with(print::PrintCheck)
             .with(viz::VizCheck)
             .with(photo::PortraitCheck)
+            .with(tamper::TamperCheck)
             .with(bands::IrCheck)
             .with(bands::UvCheck);
         r
