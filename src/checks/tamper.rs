@@ -66,6 +66,9 @@ pub struct CopySurvey {
     /// Every pair judged: (similarity, backgrounds' variance, first cell,
     /// second cell).
     pub measures: Vec<(f32, f32, Quad, Quad)>,
+    /// Lines of the visual zone left out: their characters are under
+    /// 12 pixels tall, too small to compare backgrounds.
+    pub small_lines: usize,
 }
 
 /// The finding for a survey: `fail` at or above `fail`, `warn` at or above
@@ -73,7 +76,12 @@ pub struct CopySurvey {
 fn judge(s: &CopySurvey, warn: f32, fail: f32) -> Finding {
     let id = "tamper.copy_move";
     let Some((sim, a, b, ch)) = s.best.filter(|_| s.judged > 0) else {
-        let why = if s.pairs == 0 {
+        let why = if s.pairs == 0 && s.small_lines > 0 {
+            format!(
+                "{} line(s) of the visual zone printed under {MIN_HEIGHT} px tall: too small to tell a copy from a print; no digit printed twice elsewhere",
+                s.small_lines
+            )
+        } else if s.pairs == 0 {
             "no digit is printed twice in the visual zone as read: nothing to compare".to_owned()
         } else {
             format!(
@@ -259,7 +267,8 @@ pub fn copy_move(sampler: &Sampler<'_>, viz: &VizReading, min_background: f32) -
         .enumerate()
         .map(|(i, c)| pairs.iter().any(|&(a, b)| a == i || b == i).then(|| Patch::new(sampler, c)))
         .collect();
-    let mut survey = CopySurvey { pairs: pairs.len(), ..CopySurvey::default() };
+    let small_lines = viz.lines.iter().filter(|l| !(l.height.is_finite() && l.height >= MIN_HEIGHT)).count();
+    let mut survey = CopySurvey { pairs: pairs.len(), small_lines, ..CopySurvey::default() };
     for (i, j) in pairs {
         let (Some(Some(pa)), Some(Some(pb)), Some(a), Some(b)) =
             (patches.get(i), patches.get(j), cells.get(i), cells.get(j))
