@@ -366,17 +366,19 @@ pub struct Thresholds {
     /// `tamper.copy_move` fails when two identical digits of the visual zone,
     /// laid on each other, have backgrounds at least this alike inside the
     /// glyph's box, against how alike they are just above and below it
-    /// (`0`: two prints; `1`: a copy, identical). Default 0.97.
+    /// (about `0` for two prints, `1` for a copy; below 0 where the bands
+    /// match better than the box). Default 0.97.
     pub tamper_copy_fail: f32,
     /// `tamper.copy_move` warns at or above this similarity. Default 0.94
     /// (generated genuine documents of seeds 101000 and 103000, 420 pages,
     /// every capture: the most alike pair of a page above 0.94 on one page
     /// (0.955), 99th percentile 0.88; copies: median 0.87).
     pub tamper_copy_warn: f32,
-    /// `tamper.copy_move` judges a pair only when both backgrounds vary by
-    /// at least this much (mean variance after level and slope, grey
-    /// levels squared): under plain paper smoothed by the capture, a print
-    /// and a copy look alike.
+    /// `tamper.copy_move` judges a pair only when its backgrounds vary by at
+    /// least this much on average (variance after level and slope, in grey
+    /// levels squared, or on a colour page in the opponent channels scaled
+    /// to bright paper): under plain paper smoothed by the capture, a print
+    /// and a copy look alike. Default 4.
     pub tamper_min_background: f32,
 }
 

@@ -177,8 +177,9 @@ pub struct Evidence {
     /// The threshold the measurement was compared with.
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub threshold: Option<f64>,
-    /// For a copy, where on the image it was copied from (`region` is where
-    /// it was put).
+    /// For a copy-move, the other of the two matching regions on the image
+    /// (which of the two was copied over the other cannot be told: one is
+    /// here, the other in `region`).
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub source: Option<Quad>,
 }
@@ -608,9 +609,10 @@ impl Report {
 /// The families whose findings rest on the physical print or page.
 pub const PHYSICAL_FAMILIES: [&str; 5] = ["print", "tamper", "photo", "ir", "uv"];
 
-/// The families that judge the page without the MRZ's reading (they run on
-/// pages with no MRZ): their warnings refer a document on which no MRZ was
-/// read at all.
+/// The families that judge the page rather than the MRZ's reading: their
+/// warnings refer a document on which no MRZ was read at all (`photo` runs
+/// on pages with no MRZ; `tamper` needs the visual zone read, which today
+/// needs the MRZ to orient the page).
 pub const PAGE_FAMILIES: [&str; 2] = ["tamper", "photo"];
 
 impl Finding {

@@ -56,7 +56,7 @@ pub const FAMILIES: [(&str, &str); 9] = [
     ("print", "MRZ print conformity: font, pitch, baseline, size and ink"),
     ("viz", "visual zone against the MRZ"),
     ("photo", "portrait substitution"),
-    ("tamper", "page tampering: patches, copy-move"),
+    ("tamper", "page tampering: visual-zone digits copied over others"),
     ("ir", "infrared: the MRZ dark in B900, background print gone"),
     ("uv", "ultraviolet: paper UV-dull, fluorescent features present"),
 ];

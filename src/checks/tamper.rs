@@ -63,8 +63,8 @@ pub struct CopySurvey {
     pub judged: usize,
     /// The most alike pair: (similarity, first cell, second cell, the digit).
     pub best: Option<(f32, Quad, Quad, char)>,
-    /// Every pair judged: (similarity, backgrounds' variance, first cell,
-    /// second cell).
+    /// Every pair compared, judged or not: (similarity, backgrounds'
+    /// variance, first cell, second cell).
     pub measures: Vec<(f32, f32, Quad, Quad)>,
     /// Lines of the visual zone left out: their characters are under
     /// 12 pixels tall, too small to compare backgrounds.
@@ -91,7 +91,8 @@ fn judge(s: &CopySurvey, warn: f32, fail: f32) -> Finding {
         };
         return Finding::new(id, Status::Skipped, 0.0, Evidence::default(), why);
     };
-    let ev = Evidence::on(b).with_source(a).measured(f64::from(sim)).threshold(f64::from(fail));
+    let bar = if sim >= fail { fail } else { warn };
+    let ev = Evidence::on(b).with_source(a).measured(f64::from(sim)).threshold(f64::from(bar));
     let score = (1.0 - sim).clamp(0.0, 1.0);
     let (status, message) = if sim >= fail {
         (
@@ -135,6 +136,9 @@ impl<'p> Sampler<'p> {
 
     fn px(&self, x: i64, y: i64) -> f32 {
         let (w, h) = self.grey.dimensions();
+        if w == 0 || h == 0 {
+            return 255.0;
+        }
         let (x, y) = (x.clamp(0, i64::from(w) - 1) as u32, y.clamp(0, i64::from(h) - 1) as u32);
         match self.colour {
             Some(c) if c.dimensions() == (w, h) => {
@@ -149,6 +153,9 @@ impl<'p> Sampler<'p> {
     /// blue) over its brightness, clamped to the page.
     fn opponent(&self, c: &image::RgbImage, x: i64, y: i64) -> [f32; 2] {
         let (w, h) = c.dimensions();
+        if w == 0 || h == 0 {
+            return [0.0; 2];
+        }
         let (x, y) = (x.clamp(0, i64::from(w) - 1) as u32, y.clamp(0, i64::from(h) - 1) as u32);
         let p = c.get_pixel(x, y).0;
         let (r, g, b) = (f32::from(p[0]), f32::from(p[1]), f32::from(p[2]));
@@ -167,7 +174,7 @@ impl<'p> Sampler<'p> {
     /// Bilinear opponent colour at (x, y); zero on a grey page.
     fn colour_at(&self, x: f32, y: f32) -> [f32; 2] {
         let Some(c) = self.colour.filter(|c| c.dimensions() == self.grey.dimensions()) else { return [0.0; 2] };
-        if !(x.is_finite() && y.is_finite()) {
+        if !(on_plane(x) && on_plane(y)) {
             return [0.0; 2];
         }
         let (fx, fy) = (x.floor(), y.floor());
@@ -190,7 +197,7 @@ impl<'p> Sampler<'p> {
 
     /// Bilinear brightness at (x, y) (pixel centres at integers).
     fn at(&self, x: f32, y: f32) -> f32 {
-        if !(x.is_finite() && y.is_finite()) {
+        if !(on_plane(x) && on_plane(y)) {
             return 255.0;
         }
         let (fx, fy) = (x.floor(), y.floor());
@@ -200,6 +207,12 @@ impl<'p> Sampler<'p> {
         let bottom = self.px(ix, iy + 1) * (1.0 - tx) + self.px(ix + 1, iy + 1) * tx;
         top * (1.0 - ty) + bottom * ty
     }
+}
+
+/// A coordinate the samplers can take (finite and far from integer
+/// overflow; anything beyond is off every page).
+fn on_plane(v: f32) -> bool {
+    v.is_finite() && v.abs() < 1.0e9
 }
 
 /// One digit read in the visual zone, on the page.
@@ -213,12 +226,16 @@ struct Cell {
     n: Point,
     /// Character height in samples.
     height: f32,
+    /// Character height on the page, in pixels.
+    page_height: f32,
     /// The line it is on.
     line: usize,
 }
 
 /// The largest number of pairs compared on one page (the first found).
 const MAX_PAIRS: usize = 200;
+/// The largest number of digits considered on one page (the first read).
+const MAX_CELLS: usize = 400;
 /// Character height the cells are sampled at, at most (samples): a finer
 /// scan is sampled coarser.
 const SAMPLED_HEIGHT: f32 = 24.0;
@@ -233,8 +250,10 @@ const SHIFT: i32 = 3;
 
 /// Surveys the visual zone for copied digits: every pair of identical
 /// digits read with confidence, compared as the module says. A pair counts
-/// as judged when both backgrounds vary by at least `min_background`
-/// (variance, grey levels squared) after their level and slope are removed.
+/// as judged when its two backgrounds vary by at least `min_background` on
+/// average (variance after level and slope are removed, in the compared
+/// channels: grey levels, or on a colour page the opponent channels scaled
+/// to bright paper).
 pub fn copy_move(sampler: &Sampler<'_>, viz: &VizReading, min_background: f32) -> CopySurvey {
     let cells = cells(sampler, viz);
     // Each line's digits count: lines of numbers and dates (four digits or
@@ -253,7 +272,10 @@ pub fn copy_move(sampler: &Sampler<'_>, viz: &VizReading, min_background: f32) -
         for (j, b) in cells.iter().enumerate().skip(i + 1) {
             let lines = a.line == b.line
                 || (numeric.get(a.line).copied().unwrap_or(false) && numeric.get(b.line).copied().unwrap_or(false));
-            if a.ch == b.ch && lines && (a.height / b.height - 1.0).abs() <= 0.15 {
+            // Two places on the page (a line read twice is not a copy),
+            // printed at one size.
+            let apart = a.centre.distance(b.centre) >= 0.4 * a.page_height.max(b.page_height);
+            if a.ch == b.ch && lines && apart && (a.page_height / b.page_height - 1.0).abs() <= 0.15 {
                 pairs.push((i, j));
             }
         }
@@ -320,8 +342,11 @@ fn cells(sampler: &Sampler<'_>, viz: &VizReading) -> Vec<Cell> {
                 continue;
             }
             let centre = line.region(ci, ci).centre();
-            let cell = Cell { ch: c.ch, centre, u, n, height: line.height / step, line: li };
+            let cell = Cell { ch: c.ch, centre, u, n, height: line.height / step, page_height: line.height, line: li };
             out.push(centred(sampler, cell));
+            if out.len() >= MAX_CELLS {
+                return out;
+            }
         }
     }
     out
@@ -822,5 +847,35 @@ mod tests {
         let tiny = RgbImage::new(1, 1);
         let (_, viz) = page(3, false, false);
         let _ = survey(tiny, &viz);
+        let _ = survey(RgbImage::new(0, 0), &viz);
+        // Coordinates far beyond any page, and a character height that
+        // would make the sampling step astronomic.
+        let (img, mut viz) = page(3, false, false);
+        if let Some(l) = viz.lines.first_mut() {
+            l.frame = Quad::new([
+                Point::new(1e20, 1e20),
+                Point::new(3e20, 1e20),
+                Point::new(3e20, 2e20),
+                Point::new(1e20, 2e20),
+            ]);
+            l.height = 1e30;
+        }
+        let s = survey(img, &viz);
+        assert_eq!(s.judged, 0, "{s:?}");
+    }
+
+    #[test]
+    fn a_line_read_twice_is_not_taken_for_a_copy() {
+        let t = crate::Thresholds::default();
+        let (img, mut viz) = page(4, false, false);
+        let again = viz.lines.first().cloned().unwrap();
+        viz.lines.push(again);
+        let s = survey(img, &viz);
+        // Each line's four digits against each other (6 + 6), and across
+        // the two lines of numbers every digit against the others' places
+        // (16 - 4), never a digit against itself.
+        assert_eq!(s.pairs, 6 + 6 + 12, "{s:?}");
+        assert_ne!(judge(&s, t.tamper_copy_warn, t.tamper_copy_fail).status, Status::Fail);
+        assert!(s.best.is_none_or(|b| b.0 < t.tamper_copy_warn), "{s:?}");
     }
 }
