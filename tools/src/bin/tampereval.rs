@@ -121,29 +121,8 @@ fn main() -> ExitCode {
             if let (Some(dir), Some((dst, Some(src))), Some(page), false) = (&args.dump, found, doc.page(), forged)
                 && similarity >= 0.75
             {
-                let g = page
-                    .colour()
-                    .cloned()
-                    .unwrap_or_else(|| mrtd_verify::image::DynamicImage::ImageLuma8(page.grey().clone()).to_rgb8());
-                for (name, q) in [("gdst", dst), ("gsrc", src)] {
-                    let (x0, y0, x1, y1) = q.bounds();
-                    let (x0, y0) = ((x0 - 8.0).max(0.0) as u32, (y0 - 8.0).max(0.0) as u32);
-                    let (w, h) = ((x1 - x0 as f32 + 8.0) as u32, (y1 - y0 as f32 + 8.0) as u32);
-                    let crop = mrtd_verify::image::imageops::crop_imm(&g, x0, y0, w, h).to_image();
-                    let big = mrtd_verify::image::imageops::resize(
-                        &crop,
-                        w * 8,
-                        h * 8,
-                        mrtd_verify::image::imageops::FilterType::Nearest,
-                    );
-                    let _ = std::fs::create_dir_all(dir);
-                    let _ = big.save(dir.join(format!(
-                        "{:.3}-{}-{}-{index}-{name}.png",
-                        similarity,
-                        condition.name(),
-                        format
-                    )));
-                }
+                let prefix = format!("{similarity:.3}-{}-{format}-{index}", condition.name());
+                dump(dir, page, &prefix, [("gdst", dst), ("gsrc", src)]);
             }
             let on_copy = match (found, s.label.detail.region, s.label.detail.source_region) {
                 (Some((dst, src)), Some(t_dst), Some(t_src)) => {
@@ -154,24 +133,7 @@ fn main() -> ExitCode {
             };
             let truth_boxes = s.label.detail.region.zip(s.label.detail.source_region);
             if let (Some(dir), Some((d, src)), Some(page)) = (&args.dump, truth_boxes, doc.page()) {
-                let g = page
-                    .colour()
-                    .cloned()
-                    .unwrap_or_else(|| mrtd_verify::image::DynamicImage::ImageLuma8(page.grey().clone()).to_rgb8());
-                for (name, q) in [("dst", d), ("src", src)] {
-                    let (x0, y0, x1, y1) = q.bounds();
-                    let (x0, y0) = ((x0 - 8.0).max(0.0) as u32, (y0 - 8.0).max(0.0) as u32);
-                    let (w, h) = ((x1 - x0 as f32 + 8.0) as u32, (y1 - y0 as f32 + 8.0) as u32);
-                    let crop = mrtd_verify::image::imageops::crop_imm(&g, x0, y0, w, h).to_image();
-                    let big = mrtd_verify::image::imageops::resize(
-                        &crop,
-                        w * 8,
-                        h * 8,
-                        mrtd_verify::image::imageops::FilterType::Nearest,
-                    );
-                    let _ = std::fs::create_dir_all(dir);
-                    let _ = big.save(dir.join(format!("{}-{}-{index}-{name}.png", condition.name(), format)));
-                }
+                dump(dir, page, &format!("{}-{format}-{index}", condition.name()), [("dst", d), ("src", src)]);
             }
             let pairs = match (doc.page(), doc.viz()) {
                 (Some(page), Some(viz)) => {
@@ -318,6 +280,22 @@ fn main() -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Writes each region of `page`, with 8 pixels around and enlarged 8 times,
+/// to `dir` as `{prefix}-{name}.png`.
+fn dump(dir: &std::path::Path, page: &mrtd_verify::scan::Page, prefix: &str, regions: [(&str, Quad); 2]) {
+    use mrtd_verify::image::{DynamicImage, imageops};
+    let g = page.colour().cloned().unwrap_or_else(|| DynamicImage::ImageLuma8(page.grey().clone()).to_rgb8());
+    let _ = std::fs::create_dir_all(dir);
+    for (name, q) in regions {
+        let (x0, y0, x1, y1) = q.bounds();
+        let (x0, y0) = ((x0 - 8.0).max(0.0) as u32, (y0 - 8.0).max(0.0) as u32);
+        let (w, h) = ((x1 - x0 as f32 + 8.0) as u32, (y1 - y0 as f32 + 8.0) as u32);
+        let crop = imageops::crop_imm(&g, x0, y0, w, h).to_image();
+        let big = imageops::resize(&crop, w * 8, h * 8, imageops::FilterType::Nearest);
+        let _ = big.save(dir.join(format!("{prefix}-{name}.png")));
+    }
 }
 
 fn judge_folder(verifier: &Verifier, folder: &std::path::Path) -> ExitCode {
